@@ -1,0 +1,6 @@
+namespace Hyperion.Gateway;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}
