@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # The project's test command (README "Run the tests"): restores pinned packages from the lock files,
-# builds everything with warnings as errors, checks formatting, and runs every test project.
+# builds everything with warnings as errors, checks formatting, runs every test project, and prints
+# the conformance counts (ethereum/tests fixtures) at the end.
 set -euo pipefail
 cd "$(dirname "$0")"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+report_dir="$(mktemp -d)"
+export HYPERION_REPORT_DIR="$report_dir"
+trap 'rm -rf "$report_dir"' EXIT
+
 dotnet restore Hyperion.Grid.sln --locked-mode
 dotnet build Hyperion.Grid.sln -c Release --no-restore
 dotnet format Hyperion.Grid.sln --verify-no-changes --no-restore
-dotnet test Hyperion.Grid.sln -c Release --no-build --logger "console;verbosity=normal"
+status=0
+dotnet test Hyperion.Grid.sln -c Release --no-build || status=$?
+
+echo
+echo "== Conformance (ethereum/tests) =="
+if [ -f "$report_dir/conformance.txt" ]; then sort "$report_dir/conformance.txt"; else echo "no conformance suite ran"; status=1; fi
+exit $status

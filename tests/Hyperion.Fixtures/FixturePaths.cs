@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Hyperion.Fixtures;
 
 /// <summary>
@@ -41,12 +43,17 @@ public static class FixturePaths
                 : throw new DirectoryNotFoundException($"{EnvironmentVariable}='{fromEnvironment}' does not exist.");
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var sourceDirectory = typeof(FixturePaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "SourceDirectory")?.Value;
+        foreach (var start in new[] { AppContext.BaseDirectory, sourceDirectory })
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "ethereum-tests");
-            if (Directory.Exists(candidate))
+            for (var dir = start is null ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return candidate;
+                var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "ethereum-tests");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
             }
         }
 
