@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Hyperion.Core.Crypto;
 
@@ -17,7 +18,7 @@ public struct Keccak256
 
     private const int RateLanes = Rate / 8;
 
-    private static readonly ulong[] RoundConstants =
+    private static ReadOnlySpan<ulong> RoundConstants =>
     [
         0x0000000000000001UL, 0x0000000000008082UL, 0x800000000000808aUL, 0x8000000080008000UL,
         0x000000000000808bUL, 0x0000000080000001UL, 0x8000000080008081UL, 0x8000000000008009UL,
@@ -121,9 +122,20 @@ public struct Keccak256
     private static void AbsorbBlock(ref State state, ReadOnlySpan<byte> block)
     {
         Span<ulong> lanes = state;
-        for (var i = 0; i < RateLanes; i++)
+        if (BitConverter.IsLittleEndian)
         {
-            lanes[i] ^= BinaryPrimitives.ReadUInt64LittleEndian(block[(i * 8)..]);
+            var words = MemoryMarshal.Cast<byte, ulong>(block[..Rate]);
+            for (var i = 0; i < RateLanes; i++)
+            {
+                lanes[i] ^= words[i];
+            }
+        }
+        else
+        {
+            for (var i = 0; i < RateLanes; i++)
+            {
+                lanes[i] ^= BinaryPrimitives.ReadUInt64LittleEndian(block[(i * 8)..]);
+            }
         }
 
         Permute(ref state);
@@ -150,7 +162,7 @@ public struct Keccak256
         ulong a20 = s[20], a21 = s[21], a22 = s[22], a23 = s[23], a24 = s[24];
         var rc = RoundConstants;
 
-        for (var round = 0; round < 24; round++)
+        for (var round = 0; round < rc.Length; round++)
         {
             // theta
             var c0 = a00 ^ a05 ^ a10 ^ a15 ^ a20;
