@@ -331,12 +331,13 @@ public readonly partial struct UInt256
         // which the two-digit division needs. remainder < divisor keeps the shifted high half below it.
         var shift = BitOperations.LeadingZeroCount(divisor);
         var normalized = divisor << shift;
+        var reciprocal = Reciprocal(normalized);
         ulong remainder = 0;
         for (var i = dividend.Length - 1; i >= 0; i--)
         {
             var limb = dividend[i];
             var high = (remainder << shift) | BitsShiftedOutLeft(limb, shift);
-            var q = DivRemNormalized(high, limb << shift, normalized, out var r);
+            var q = DivRem2By1(high, limb << shift, normalized, reciprocal, out var r);
             remainder = r >> shift;
             if (!quotient.IsEmpty)
             {
@@ -377,6 +378,9 @@ public readonly partial struct UInt256
 
         var vTop = vn[n - 1];
         var vNext = vn[n - 2];
+
+        // The reciprocal costs as much as one plain two-digit division, so it pays only for two digits or more.
+        var reciprocal = m > n ? Reciprocal(vTop) : 0;
         for (var j = m - n; j >= 0; j--)
         {
             // D3: estimate the quotient digit from the top two dividend digits and refine it with the third.
@@ -394,7 +398,9 @@ public readonly partial struct UInt256
             }
             else
             {
-                qHat = DivRemNormalized(uTop, uNext, vTop, out rHat);
+                qHat = m > n
+                    ? DivRem2By1(uTop, uNext, vTop, reciprocal, out rHat)
+                    : DivRemNormalized(uTop, uNext, vTop, out rHat);
                 rHatOverflow = false;
             }
 
@@ -444,6 +450,44 @@ public readonly partial struct UInt256
         {
             remainder[i] = (un[i] >> shift) | BitsShiftedOutRight(un[i + 1], shift);
         }
+    }
+
+    /// <summary>
+    /// floor((2^128 - 1) / <paramref name="divisor"/>) - 2^64 for a divisor whose top bit is set: the fixed-point
+    /// reciprocal that lets <see cref="DivRem2By1"/> divide by multiplying. One costly division per long division
+    /// instead of one per quotient digit.
+    /// </summary>
+    internal static ulong Reciprocal(ulong divisor) => DivRemNormalized(~divisor, ulong.MaxValue, divisor, out _);
+
+    /// <summary>
+    /// (<paramref name="high"/>:<paramref name="low"/>) / <paramref name="divisor"/> with the divisor's top bit set and
+    /// <paramref name="high"/> &lt; <paramref name="divisor"/>, by Möller and Granlund's "Improved division by
+    /// invariant integers" (2011), algorithm 4: two multiplications and at most two corrections.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong DivRem2By1(ulong high, ulong low, ulong divisor, ulong reciprocal, out ulong remainder)
+    {
+        // (q1:q0) = reciprocal * high + (high:low), mod 2^128.
+        var q1 = Math.BigMul(reciprocal, high, out var q0);
+        q0 += low;
+        q1 += high + (q0 < low ? 1UL : 0UL);
+        q1++;
+
+        var r = low - (q1 * divisor);
+        if (r > q0)
+        {
+            q1--;
+            r += divisor;
+        }
+
+        if (r >= divisor)
+        {
+            q1++;
+            r -= divisor;
+        }
+
+        remainder = r;
+        return q1;
     }
 
     /// <summary>
