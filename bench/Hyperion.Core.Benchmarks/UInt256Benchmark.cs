@@ -101,7 +101,7 @@ internal static class UInt256Benchmark
 
     private static void Compare(Harness harness, string name, Func<long> ours, Func<long> bigInteger)
     {
-        var ourOps = harness.OpsPerSecond(n => Repeat(ours, n), Count) ;
+        var ourOps = harness.OpsPerSecond(n => Repeat(ours, n), Count);
         var theirOps = harness.OpsPerSecond(n => Repeat(bigInteger, n), Count);
         Harness.PrintComparison(name, "op/s", ourOps, theirOps, "BigInteger", 0);
     }

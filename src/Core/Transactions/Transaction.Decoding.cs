@@ -163,7 +163,8 @@ public sealed partial record Transaction
         {
             throw new InvalidTransactionException(
                 InvalidTransactionReason.InvalidChainId,
-                $"Legacy v = {v} is neither 27/28 nor chainId·2 + 35/36 (EIP-155).") { Field = "v" };
+                $"Legacy v = {v} is neither 27/28 nor chainId·2 + 35/36 (EIP-155).")
+            { Field = "v" };
         }
 
         var offset = (new UInt128(v.U1, v.U0)) - 35;
@@ -171,7 +172,8 @@ public sealed partial record Transaction
         if (chainId > ulong.MaxValue)
         {
             throw new InvalidTransactionException(
-                InvalidTransactionReason.InvalidChainId, $"Legacy v = {v} implies a chain id wider than 64 bits.") { Field = "v" };
+                InvalidTransactionReason.InvalidChainId, $"Legacy v = {v} implies a chain id wider than 64 bits.")
+            { Field = "v" };
         }
 
         return ((ulong)chainId, (byte)(offset % 2));
@@ -272,12 +274,14 @@ public sealed partial record Transaction
         if (sourceHash.Length != Hash256.Length)
         {
             throw new InvalidTransactionException(
-                InvalidTransactionReason.MalformedRlp, $"A deposit's sourceHash has 32 bytes, got {sourceHash.Length}.") { Field = "sourceHash" };
+                InvalidTransactionReason.MalformedRlp, $"A deposit's sourceHash has 32 bytes, got {sourceHash.Length}.")
+            { Field = "sourceHash" };
         }
 
         var source = new Hash256(sourceHash);
         var from = ReadOptionalAddress(ref fields, "from") ?? throw new InvalidTransactionException(
-            InvalidTransactionReason.InvalidAddress, "A deposit's 'from' must be a 20-byte address.") { Field = "from" };
+            InvalidTransactionReason.InvalidAddress, "A deposit's 'from' must be a 20-byte address.")
+        { Field = "from" };
         var to = ReadOptionalAddress(ref fields, "to");
         var mint = ReadUInt256(ref fields, "mint");
         var value = ReadUInt256(ref fields, "value");
@@ -287,7 +291,8 @@ public sealed partial record Transaction
             0 => false,
             1 => true,
             var other => throw new InvalidTransactionException(
-                InvalidTransactionReason.MalformedRlp, $"A deposit's isSystemTx is a boolean (0 or 1), got {other}.") { Field = "isSystemTx" },
+                InvalidTransactionReason.MalformedRlp, $"A deposit's isSystemTx is a boolean (0 or 1), got {other}.")
+            { Field = "isSystemTx" },
         };
         var data = ReadString(ref fields, "data").ToArray();
         return new Transaction
@@ -327,7 +332,8 @@ public sealed partial record Transaction
         if (fields.NextIsList)
         {
             throw new InvalidTransactionException(
-                InvalidTransactionReason.MalformedRlp, $"The field '{field}' must be an RLP string, found a list.") { Field = field };
+                InvalidTransactionReason.MalformedRlp, $"The field '{field}' must be an RLP string, found a list.")
+            { Field = field };
         }
 
         return fields.ReadBytes();
@@ -339,13 +345,15 @@ public sealed partial record Transaction
         if (bytes.Length > 0 && bytes[0] == 0)
         {
             throw new InvalidTransactionException(
-                InvalidTransactionReason.NonCanonicalInteger, $"The integer '{field}' has leading zero bytes.") { Field = field };
+                InvalidTransactionReason.NonCanonicalInteger, $"The integer '{field}' has leading zero bytes.")
+            { Field = field };
         }
 
         if (bytes.Length > maxBytes)
         {
             throw new InvalidTransactionException(
-                overflowReason, $"The integer '{field}' has {bytes.Length} bytes; at most {maxBytes} fit ({maxBytes * 8} bits).") { Field = field };
+                overflowReason, $"The integer '{field}' has {bytes.Length} bytes; at most {maxBytes} fit ({maxBytes * 8} bits).")
+            { Field = field };
         }
 
         return bytes;
@@ -374,7 +382,8 @@ public sealed partial record Transaction
         return value.FitsInUInt64
             ? value.U0
             : throw new InvalidTransactionException(
-                InvalidTransactionReason.InvalidChainId, $"Chain id {value} is wider than 64 bits.") { Field = "chainId" };
+                InvalidTransactionReason.InvalidChainId, $"Chain id {value} is wider than 64 bits.")
+            { Field = "chainId" };
     }
 
     private static Address? ReadOptionalAddress(ref RlpReader fields, string field)
@@ -386,7 +395,8 @@ public sealed partial record Transaction
             Address.Length => new Address(bytes),
             _ => throw new InvalidTransactionException(
                 InvalidTransactionReason.InvalidAddress,
-                $"The address '{field}' has {bytes.Length} bytes; it must have 20 (or none, to create a contract).") { Field = field },
+                $"The address '{field}' has {bytes.Length} bytes; it must have 20 (or none, to create a contract).")
+            { Field = field },
         };
     }
 
@@ -396,7 +406,8 @@ public sealed partial record Transaction
         if (parity > 1)
         {
             throw new InvalidTransactionException(
-                InvalidTransactionReason.InvalidSignature, $"yParity must be 0 or 1, got {parity}.") { Field = "yParity" };
+                InvalidTransactionReason.InvalidSignature, $"yParity must be 0 or 1, got {parity}.")
+            { Field = "yParity" };
         }
 
         var r = ReadUInt256(ref fields, "r", InvalidTransactionReason.InvalidSignature);
@@ -409,7 +420,8 @@ public sealed partial record Transaction
         if (!fields.NextIsList)
         {
             throw new InvalidTransactionException(
-                InvalidTransactionReason.MalformedRlp, "The access list must be an RLP list.") { Field = "accessList" };
+                InvalidTransactionReason.MalformedRlp, "The access list must be an RLP list.")
+            { Field = "accessList" };
         }
 
         var list = fields.ReadList();
@@ -419,7 +431,8 @@ public sealed partial record Transaction
             if (!list.NextIsList)
             {
                 throw new InvalidTransactionException(
-                    InvalidTransactionReason.MalformedRlp, $"Access list entry {entries.Count} must be a list [address, storageKeys].") { Field = "accessList" };
+                    InvalidTransactionReason.MalformedRlp, $"Access list entry {entries.Count} must be a list [address, storageKeys].")
+                { Field = "accessList" };
             }
 
             var entry = list.ReadList();
@@ -428,21 +441,24 @@ public sealed partial record Transaction
             {
                 throw new InvalidTransactionException(
                     InvalidTransactionReason.InvalidAddress,
-                    $"Access list entry {entries.Count} has a {addressBytes.Length}-byte address; it must have 20.") { Field = "accessList" };
+                    $"Access list entry {entries.Count} has a {addressBytes.Length}-byte address; it must have 20.")
+                { Field = "accessList" };
             }
 
             var address = new Address(addressBytes);
             if (!entry.NextIsList)
             {
                 throw new InvalidTransactionException(
-                    InvalidTransactionReason.MalformedRlp, $"Access list entry {entries.Count} must have a list of storage keys after its address.") { Field = "accessList" };
+                    InvalidTransactionReason.MalformedRlp, $"Access list entry {entries.Count} must have a list of storage keys after its address.")
+                { Field = "accessList" };
             }
 
             var keyList = entry.ReadList();
             if (!entry.IsEnd)
             {
                 throw new InvalidTransactionException(
-                    InvalidTransactionReason.MalformedRlp, $"Access list entry {entries.Count} has more than [address, storageKeys].") { Field = "accessList" };
+                    InvalidTransactionReason.MalformedRlp, $"Access list entry {entries.Count} has more than [address, storageKeys].")
+                { Field = "accessList" };
             }
 
             var keys = new List<Hash256>();
@@ -453,7 +469,8 @@ public sealed partial record Transaction
                 {
                     throw new InvalidTransactionException(
                         InvalidTransactionReason.InvalidStorageKey,
-                        $"Access list entry {entries.Count} has a {key.Length}-byte storage key; keys have 32.") { Field = "accessList" };
+                        $"Access list entry {entries.Count} has a {key.Length}-byte storage key; keys have 32.")
+                    { Field = "accessList" };
                 }
 
                 keys.Add(new Hash256(key));
@@ -470,7 +487,8 @@ public sealed partial record Transaction
         if (!fields.NextIsList)
         {
             throw new InvalidTransactionException(
-                InvalidTransactionReason.MalformedRlp, "blobVersionedHashes must be an RLP list.") { Field = "blobVersionedHashes" };
+                InvalidTransactionReason.MalformedRlp, "blobVersionedHashes must be an RLP list.")
+            { Field = "blobVersionedHashes" };
         }
 
         var list = fields.ReadList();
@@ -482,7 +500,8 @@ public sealed partial record Transaction
             {
                 throw new InvalidTransactionException(
                     InvalidTransactionReason.InvalidBlobVersionedHash,
-                    $"Versioned hash {hashes.Count} has {hash.Length} bytes; it must have 32.") { Field = "blobVersionedHashes" };
+                    $"Versioned hash {hashes.Count} has {hash.Length} bytes; it must have 32.")
+                { Field = "blobVersionedHashes" };
             }
 
             hashes.Add(new Hash256(hash));
@@ -496,7 +515,8 @@ public sealed partial record Transaction
         if (!wrapper.NextIsList)
         {
             throw new InvalidTransactionException(
-                InvalidTransactionReason.MalformedRlp, $"The sidecar's {field} must be an RLP list.") { Field = field };
+                InvalidTransactionReason.MalformedRlp, $"The sidecar's {field} must be an RLP list.")
+            { Field = field };
         }
 
         var list = wrapper.ReadList();

@@ -208,7 +208,8 @@ public sealed partial record Transaction
     }
 
     private Address DepositSender() => From ?? throw new InvalidTransactionException(
-        InvalidTransactionReason.InvalidAddress, "A deposit transaction needs its 'from' address.") { Field = "from" };
+        InvalidTransactionReason.InvalidAddress, "A deposit transaction needs its 'from' address.")
+    { Field = "from" };
 
     private Address RecoverFromSignature()
     {
