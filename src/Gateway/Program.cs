@@ -1,6 +1,97 @@
+using Hyperion.Gateway.Health;
+using Hyperion.Gateway.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
 namespace Hyperion.Gateway;
 
-internal static class Program
+/// <summary>
+/// The standalone gateway: JSON-RPC in front of an existing (localhost-clustered) grid, joined as an
+/// Orleans client. A development node does not need it: the silo co-hosts the same gateway.
+/// </summary>
+internal static partial class Program
 {
-    public static int Main() => 0;
+    private const string ProgramName = "hyperion-gateway";
+
+    internal static readonly CommandLineSwitch[] Switches =
+    [
+        new("--port", "Hyperion:RpcPort", "n", $"JSON-RPC port (default {LocalCluster.DefaultRpcPort})"),
+        new("--host", "Hyperion:RpcHost", "ip", "JSON-RPC address (default 127.0.0.1)"),
+        new("--chain-id", "Hyperion:ChainId", "n", $"chain id of the node's chain (default {GatewayOptions.DefaultChainId})"),
+        new("--silo-gateway-port", "Hyperion:SiloGatewayPort", "n", $"Orleans gateway port of a silo (default {LocalCluster.DefaultGatewayPort})"),
+    ];
+
+    public static async Task<int> Main(string[] args)
+    {
+        var commandLineError = HostCommandLine.Validate(args, Switches, out var helpRequested);
+        if (helpRequested)
+        {
+            await Console.Out.WriteAsync(HostCommandLine.Usage(
+                "Hyperion.Gateway", "Hyperion Grid JSON-RPC gateway: joins a running grid as an Orleans client.", Switches))
+                .ConfigureAwait(false);
+            return 0;
+        }
+
+        if (commandLineError is not null)
+        {
+            await Console.Error.WriteLineAsync($"{ProgramName}: {commandLineError}").ConfigureAwait(false);
+            return HostCommandLine.UsageErrorExitCode;
+        }
+
+        WebApplicationBuilder builder;
+        try
+        {
+            builder = NodeHost.CreateBuilder(args, Switches);
+        }
+        catch (InvalidDataException exception)
+        {
+            // A malformed appsettings.json: as much a configuration mistake as a bad switch.
+            await Console.Error.WriteLineAsync($"{ProgramName}: {NodeHost.Describe(exception)}").ConfigureAwait(false);
+            return HostCommandLine.UsageErrorExitCode;
+        }
+
+        var settings = new SettingsReader(builder.Configuration, Switches);
+        var rpcAddress = settings.ReadIPAddress("Hyperion:RpcHost", System.Net.IPAddress.Loopback);
+        var rpcPort = settings.ReadPort("Hyperion:RpcPort", LocalCluster.DefaultRpcPort, allowAny: true);
+        var chainId = settings.ReadChainId("Hyperion:ChainId", GatewayOptions.DefaultChainId);
+        var siloGatewayPort = settings.ReadPort("Hyperion:SiloGatewayPort", LocalCluster.DefaultGatewayPort);
+        if (settings.Errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"{ProgramName}: {settings.Errors[0]}").ConfigureAwait(false);
+            return HostCommandLine.UsageErrorExitCode;
+        }
+
+        builder.Services.AddSingleton<ClusterClientReadiness>();
+        builder.Services.AddSingleton<IClusterReadiness>(services => services.GetRequiredService<ClusterClientReadiness>());
+        builder.UseOrleansClient(client =>
+        {
+            client.UseLocalhostClustering(siloGatewayPort, LocalCluster.ServiceId, LocalCluster.ClusterId);
+            client.Services.AddSingleton<IClusterConnectionStatusObserver>(
+                services => services.GetRequiredService<ClusterClientReadiness>());
+            client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
+        });
+
+        // Serve /health while the client is still connecting, so probes can tell "alive" from "ready".
+        builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently = true);
+        builder.Services.AddHyperionGateway(gateway => gateway.ChainId = chainId);
+        NodeHost.ListenOn(builder, rpcAddress, rpcPort);
+
+        var app = builder.Build();
+        app.MapHyperionGateway();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hyperion.Gateway");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var rpcUrl = NodeHost.ListeningUrl(app);
+            LogListening(logger, chainId, rpcUrl, siloGatewayPort);
+        });
+        return await NodeHost.RunAsync(app, ProgramName).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(
+        EventId = 1,
+        Level = LogLevel.Information,
+        Message = "Hyperion Grid gateway: chain {ChainId}, JSON-RPC {RpcUrl}, cluster via Orleans gateway port {SiloGatewayPort}")]
+    private static partial void LogListening(ILogger logger, ulong chainId, string rpcUrl, int siloGatewayPort);
 }
