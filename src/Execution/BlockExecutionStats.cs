@@ -1,0 +1,41 @@
+namespace Hyperion.Execution;
+
+/// <summary>How a block was run.</summary>
+public enum BlockExecutionMode
+{
+    /// <summary>Block-STM on the worker threads.</summary>
+    Parallel,
+
+    /// <summary>In order on one thread: the block was too small for parallel execution, or it was asked for.</summary>
+    Sequential,
+
+    /// <summary>Block-STM found a dependency chain; the block was run again sequentially.</summary>
+    ParallelThenSequential,
+}
+
+/// <summary>What executing one block cost. Execution counts include every call of the transaction executor.</summary>
+public sealed record BlockExecutionStats
+{
+    public required BlockExecutionMode Mode { get; init; }
+
+    public required int TransactionCount { get; init; }
+
+    /// <summary>Worker threads that worked on the block (1 for a sequential run).</summary>
+    public required int WorkerCount { get; init; }
+
+    /// <summary>Calls of the transaction executor, including those that ended suspended (and, after a fallback, the sequential ones).</summary>
+    public long Executions { get; init; }
+
+    /// <summary>Calls for a transaction that had been executed before: the work that speculation wasted.</summary>
+    public long ReExecutions { get; init; }
+
+    public long Validations { get; init; }
+
+    /// <summary>Validations that found a changed read and aborted the version.</summary>
+    public long ValidationAborts { get; init; }
+
+    /// <summary>Executions stopped by an ESTIMATE and suspended until the writer finished.</summary>
+    public long DependencySuspensions { get; init; }
+
+    public TimeSpan Elapsed { get; init; }
+}

@@ -1,0 +1,65 @@
+namespace Hyperion.Execution;
+
+/// <summary>
+/// Executes blocks with Block-STM (arXiv 2203.06871) on worker threads of its own: transactions run
+/// optimistically in parallel against a multi-version memory over the pre-state, their read sets are validated,
+/// and conflicts are re-executed, with exactly the result of running the block in order. Small blocks, and blocks
+/// that turn out to be dependency chains, run sequentially on a worker thread.
+/// </summary>
+/// <remarks>
+/// The threads are dedicated (not the thread pool, never the caller's): workers spin and take locks, which must not
+/// stall a scheduler that other work depends on (the thread pool, Orleans). One block runs at a time; blocks
+/// submitted meanwhile queue. Dispose to let the threads end.
+/// </remarks>
+public sealed class BlockStmExecutor : IBlockExecutor, IDisposable
+{
+    private readonly DedicatedWorkerPool _pool;
+
+    public BlockStmExecutor(BlockStmOptions? options = null)
+    {
+        Options = options ?? new BlockStmOptions();
+        Options.Validate();
+        _pool = new DedicatedWorkerPool(Options.ThreadCount, "Hyperion Block-STM worker");
+    }
+
+    public BlockStmOptions Options { get; }
+
+    /// <summary>Runs the block on the executor's threads; the task completes (asynchronously to them) with the block's result.</summary>
+    public Task<BlockExecutionResult<TKey, TValue, TOutput>> ExecuteBlockAsync<TKey, TValue, TOutput>(
+        int transactionCount,
+        ITransactionExecutor<TKey, TValue, TOutput> executor,
+        IPreStateReader<TKey, TValue> preState,
+        CancellationToken cancellationToken = default)
+        where TKey : notnull
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(preState);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<BlockExecutionResult<TKey, TValue, TOutput>>(cancellationToken);
+        }
+
+        if (transactionCount < Options.SequentialBelowTransactionCount || transactionCount == 0)
+        {
+            var sequential = new SequentialBlockRun<TKey, TValue, TOutput>(transactionCount, executor, preState, _pool.ThreadCount, cancellationToken);
+            _pool.Submit(sequential);
+            return sequential.Completion;
+        }
+
+        var parallel = new ParallelBlockRun<TKey, TValue, TOutput>(transactionCount, executor, preState, Options, _pool.ThreadCount, cancellationToken);
+        _pool.Submit(parallel);
+        return parallel.Completion;
+    }
+
+    /// <summary>Runs the block and blocks the calling thread (the caller's own) until it is done.</summary>
+    public BlockExecutionResult<TKey, TValue, TOutput> ExecuteBlock<TKey, TValue, TOutput>(
+        int transactionCount,
+        ITransactionExecutor<TKey, TValue, TOutput> executor,
+        IPreStateReader<TKey, TValue> preState,
+        CancellationToken cancellationToken = default)
+        where TKey : notnull =>
+        ExecuteBlockAsync(transactionCount, executor, preState, cancellationToken).GetAwaiter().GetResult();
+
+    public void Dispose() => _pool.Dispose();
+}

@@ -1,0 +1,78 @@
+namespace Hyperion.Execution;
+
+/// <summary>
+/// The <see cref="IStateView{TKey, TValue}"/> of one Block-STM worker: reads go through the multi-version memory
+/// as of the transaction being executed and are captured in its read set; an ESTIMATE latches a suspension.
+/// One per worker thread, reset for each execution, so that the reused exception is never thrown on two threads.
+/// </summary>
+internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
+    where TKey : notnull
+{
+    private readonly MultiVersionMemory<TKey, TValue> _memory;
+    private readonly TransactionSuspendedException _suspension = new();
+    private CapturedReads<TKey, TValue> _reads = new();
+
+    public ExecutionView(MultiVersionMemory<TKey, TValue> memory)
+    {
+        _memory = memory;
+    }
+
+    public int TransactionIndex { get; private set; }
+
+    /// <summary>The lower transaction whose ESTIMATE stopped this execution, or -1.</summary>
+    public int BlockingTransaction { get; private set; } = -1;
+
+    public bool IsSuspended => BlockingTransaction >= 0;
+
+    /// <summary>The reads of the current execution.</summary>
+    public CapturedReads<TKey, TValue> Reads => _reads;
+
+    /// <summary>Starts an execution of <paramref name="transactionIndex"/> with a fresh read set (the last one belongs to the transaction's record).</summary>
+    public void Begin(int transactionIndex)
+    {
+        TransactionIndex = transactionIndex;
+        BlockingTransaction = -1;
+        _reads = new CapturedReads<TKey, TValue>();
+    }
+
+    public bool TryRead(TKey key, out TValue value)
+    {
+        if (IsSuspended)
+        {
+            value = default!;
+            return false;
+        }
+
+        // A location read before answers the same (a fault is read again, to throw again; the capture keeps the first).
+        if (_reads.TryGet(key, out var earlier) && earlier.Kind != CapturedReadKind.Faulted)
+        {
+            value = earlier.Value;
+            return true;
+        }
+
+        VersionedRead<TValue> read;
+        try
+        {
+            read = _memory.Read(key, TransactionIndex);
+        }
+        catch
+        {
+            // A delta or the pre-state threw: the transaction fails with it, and validation checks that it still would.
+            _reads.Capture(key, CapturedRead<TValue>.Fault);
+            throw;
+        }
+
+        if (read.Kind == VersionedReadKind.Dependency)
+        {
+            BlockingTransaction = read.BlockingTransaction;
+            value = default!;
+            return false;
+        }
+
+        _reads.Capture(key, CapturedRead<TValue>.From(read));
+        value = read.Value;
+        return true;
+    }
+
+    public TValue Read(TKey key) => TryRead(key, out var value) ? value : throw _suspension;
+}

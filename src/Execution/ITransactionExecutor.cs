@@ -1,0 +1,23 @@
+namespace Hyperion.Execution;
+
+/// <summary>What one execution of a transaction produced: the locations it changed and its output (a receipt, say).</summary>
+public readonly record struct TransactionResult<TKey, TValue, TOutput>(WriteSet<TKey, TValue> Writes, TOutput Output)
+    where TKey : notnull;
+
+/// <summary>
+/// Runs the transactions of one block, by index, against a view of the state. The block executors call it from
+/// several threads at once for different transactions and may run the same transaction several times (each run
+/// sees a fresh view), so it must be thread-safe and deterministic in what it reads: its result may depend on the
+/// values it reads through the view and on nothing else that changes. This is where the EVM plugs in.
+/// </summary>
+public interface ITransactionExecutor<TKey, TValue, TOutput>
+    where TKey : notnull
+{
+    /// <summary>
+    /// Executes transaction <paramref name="transactionIndex"/>. When a read through <paramref name="view"/> says the
+    /// transaction is suspended, return promptly; the result is discarded. An exception is the transaction's
+    /// failure if its reads turn out to be the final ones (it then fails the block, as it does sequentially);
+    /// otherwise it was an artefact of speculation and the transaction simply runs again.
+    /// </summary>
+    TransactionResult<TKey, TValue, TOutput> Execute(int transactionIndex, IStateView<TKey, TValue> view);
+}

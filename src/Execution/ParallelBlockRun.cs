@@ -1,0 +1,298 @@
+using System.Diagnostics;
+
+namespace Hyperion.Execution;
+
+/// <summary>
+/// One block under Block-STM: the multi-version memory, the scheduler and the last inputs and outputs of the
+/// transactions, and the loop every worker runs over them (the paper's Algorithm 1). The last worker to leave
+/// turns the memory into the block's result, or runs the block sequentially when it turned out to be a chain.
+/// </summary>
+internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
+    where TKey : notnull
+{
+    private readonly int _transactionCount;
+    private readonly ITransactionExecutor<TKey, TValue, TOutput> _executor;
+    private readonly IPreStateReader<TKey, TValue> _preState;
+    private readonly BlockStmOptions _options;
+    private readonly CancellationToken _cancellation;
+    private readonly int _activeWorkers;
+    private readonly MultiVersionMemory<TKey, TValue> _memory;
+    private readonly Scheduler _scheduler;
+    private readonly TxnLastInputOutput<TKey, TValue, TOutput> _lastInputOutput;
+    private readonly int[] _executedBefore;
+    private readonly TaskCompletionSource<BlockExecutionResult<TKey, TValue, TOutput>> _completion =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private int _workersRemaining;
+    private volatile bool _halted;
+    private volatile bool _fallBackToSequential;
+    private Exception? _engineFailure;
+    private long _executions;
+    private long _reExecutions;
+    private long _validations;
+    private long _validationAborts;
+    private long _dependencySuspensions;
+
+    public ParallelBlockRun(
+        int transactionCount,
+        ITransactionExecutor<TKey, TValue, TOutput> executor,
+        IPreStateReader<TKey, TValue> preState,
+        BlockStmOptions options,
+        int poolSize,
+        CancellationToken cancellation)
+    {
+        _transactionCount = transactionCount;
+        _executor = executor;
+        _preState = preState;
+        _options = options;
+        _cancellation = cancellation;
+        _activeWorkers = Math.Min(poolSize, transactionCount);
+        _workersRemaining = poolSize;
+        _memory = new MultiVersionMemory<TKey, TValue>(transactionCount, preState);
+        _scheduler = new Scheduler(transactionCount);
+        _lastInputOutput = new TxnLastInputOutput<TKey, TValue, TOutput>(transactionCount);
+        _executedBefore = new int[transactionCount];
+    }
+
+    public Task<BlockExecutionResult<TKey, TValue, TOutput>> Completion => _completion.Task;
+
+    public void Run(int workerIndex)
+    {
+        try
+        {
+            if (workerIndex < _activeWorkers)
+            {
+                Work();
+            }
+        }
+        catch (Exception failure)
+        {
+            // An exception escaping a dedicated thread ends the process; this one goes to the block's task instead.
+            Interlocked.CompareExchange(ref _engineFailure, failure, null);
+            _halted = true;
+        }
+
+        if (Interlocked.Decrement(ref _workersRemaining) == 0)
+        {
+            Complete();
+        }
+    }
+
+    public void Abandon(Exception reason) => _completion.TrySetException(reason);
+
+    private void Work()
+    {
+        var view = new ExecutionView<TKey, TValue>(_memory);
+        var task = SchedulerTask.None;
+        var idle = default(SpinWait);
+        while (!_scheduler.IsDone && !_halted)
+        {
+            if (_cancellation.IsCancellationRequested)
+            {
+                _halted = true;
+                break;
+            }
+
+            switch (task.Kind)
+            {
+                case SchedulerTaskKind.Execution:
+                    task = Execute(task.Version, view);
+                    idle.Reset();
+                    break;
+                case SchedulerTaskKind.Validation:
+                    task = Validate(task.Version);
+                    idle.Reset();
+                    break;
+                default:
+                    task = _scheduler.NextTask();
+                    if (task.Kind == SchedulerTaskKind.None)
+                    {
+                        // Others hold the remaining work (or the block is a chain): back off, yielding and then sleeping,
+                        // so that idle workers do not starve busy ones of a core.
+                        idle.SpinOnce();
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The paper's try_execute: runs the version, records its reads and writes, or suspends it on the transaction it waits for.</summary>
+    private SchedulerTask Execute(TransactionVersion version, ExecutionView<TKey, TValue> view)
+    {
+        var index = version.TransactionIndex;
+        while (true)
+        {
+            view.Begin(index);
+            Interlocked.Increment(ref _executions);
+            if (Interlocked.Exchange(ref _executedBefore[index], 1) != 0)
+            {
+                Interlocked.Increment(ref _reExecutions);
+            }
+
+            TransactionResult<TKey, TValue, TOutput> result = default;
+            Exception? failure = null;
+            try
+            {
+                result = _executor.Execute(index, view);
+            }
+            catch (Exception thrown)
+            {
+                // A transaction's exception is its outcome: kept with its reads, it fails the block only if those reads are final.
+                failure = thrown;
+            }
+
+            // The latch decides, not the result or the exception: an executor may have swallowed the suspension.
+            if (view.IsSuspended)
+            {
+                if (_scheduler.AddDependency(index, view.BlockingTransaction))
+                {
+                    Interlocked.Increment(ref _dependencySuspensions);
+                    return SchedulerTask.None;
+                }
+
+                // The blocking transaction finished in the meantime: its writes are in, so run again at once.
+                continue;
+            }
+
+            WriteSet<TKey, TValue> writes;
+            if (failure is null)
+            {
+                writes = result.Writes ?? new WriteSet<TKey, TValue>();
+                _lastInputOutput.RecordSuccess(index, view.Reads, writes, result.Output);
+            }
+            else
+            {
+                writes = new WriteSet<TKey, TValue>();
+                _lastInputOutput.RecordFailure(index, view.Reads, writes, failure);
+            }
+
+            var wroteNewLocation = _memory.Record(version, writes);
+            WatchForDependencyChain();
+            return _scheduler.FinishExecution(index, version.Incarnation, wroteNewLocation);
+        }
+    }
+
+    /// <summary>The paper's needs_reexecution: validates the last read set, and aborts the version when a read changed.</summary>
+    private SchedulerTask Validate(TransactionVersion version)
+    {
+        var index = version.TransactionIndex;
+        Interlocked.Increment(ref _validations);
+        var reads = _lastInputOutput.ReadSet(index);
+        var valid = reads is not null
+            && _memory.ValidateReadSet(index, reads)
+            && _options.InjectValidationFailure?.Invoke(index, version.Incarnation) != true;
+        var aborted = !valid && _scheduler.TryValidationAbort(index, version.Incarnation);
+        if (aborted)
+        {
+            Interlocked.Increment(ref _validationAborts);
+            _memory.ConvertWritesToEstimates(index);
+        }
+
+        return _scheduler.FinishValidation(index, aborted);
+    }
+
+    /// <summary>
+    /// Gives up on parallel execution when, after a sample, re-executions are a large share of all executions: the
+    /// block is (mostly) a chain, where every transaction waits for the one before and speculation only adds work.
+    /// </summary>
+    private void WatchForDependencyChain()
+    {
+        if (!_options.FallBackOnDependencyChains || _fallBackToSequential)
+        {
+            return;
+        }
+
+        var executions = Volatile.Read(ref _executions);
+        if (executions >= _options.DependencyChainSampleSize
+            && Volatile.Read(ref _reExecutions) >= _options.DependencyChainReExecutionRatio * executions)
+        {
+            _fallBackToSequential = true;
+            _halted = true;
+        }
+    }
+
+    private void Complete()
+    {
+        try
+        {
+            if (_engineFailure is not null)
+            {
+                _completion.TrySetException(_engineFailure);
+                return;
+            }
+
+            _cancellation.ThrowIfCancellationRequested();
+            var result = _fallBackToSequential ? RunSequentially() : CollectResult();
+            ExecutionMetrics.Record(result.Stats);
+            _completion.TrySetResult(result);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            _completion.TrySetCanceled(_cancellation);
+        }
+        catch (Exception failure)
+        {
+            // Whatever stops the block belongs to the block's task, not to the worker thread.
+            _completion.TrySetException(failure);
+        }
+    }
+
+    private BlockExecutionResult<TKey, TValue, TOutput> CollectResult()
+    {
+        if (!_scheduler.IsDone)
+        {
+            throw new InvalidOperationException("The workers stopped before the scheduler was done.");
+        }
+
+        var outputs = new TOutput[_transactionCount];
+        for (var index = 0; index < _transactionCount; index++)
+        {
+            // The lowest failure is the one sequential execution would have stopped at.
+            if (_lastInputOutput.Failure(index) is { } failure)
+            {
+                throw new TransactionExecutionException(index, failure);
+            }
+
+            outputs[index] = _lastInputOutput.Output(index);
+        }
+
+        return new BlockExecutionResult<TKey, TValue, TOutput>(_memory.FinalValues(), outputs, Stats(BlockExecutionMode.Parallel, sequential: null));
+    }
+
+    private BlockExecutionResult<TKey, TValue, TOutput> RunSequentially()
+    {
+        var sequential = SequentialExecutor.Run(_transactionCount, _executor, _preState, _cancellation);
+        return new BlockExecutionResult<TKey, TValue, TOutput>(
+            sequential.StateDelta,
+            sequential.Outputs,
+            Stats(BlockExecutionMode.ParallelThenSequential, sequential.Stats));
+    }
+
+    private BlockExecutionStats Stats(BlockExecutionMode mode, BlockExecutionStats? sequential)
+    {
+        // Every transaction the parallel attempt had run is run again by the sequential one.
+        var rerunBySequential = 0L;
+        if (sequential is not null)
+        {
+            foreach (var executed in _executedBefore)
+            {
+                rerunBySequential += executed;
+            }
+        }
+
+        return new BlockExecutionStats
+        {
+            Mode = mode,
+            TransactionCount = _transactionCount,
+            WorkerCount = _activeWorkers,
+            Executions = _executions + (sequential?.Executions ?? 0),
+            ReExecutions = _reExecutions + rerunBySequential,
+            Validations = _validations,
+            ValidationAborts = _validationAborts,
+            DependencySuspensions = _dependencySuspensions,
+            Elapsed = Stopwatch.GetElapsedTime(_started),
+        };
+    }
+}

@@ -1,0 +1,359 @@
+using System.Runtime.InteropServices;
+
+namespace Hyperion.Execution;
+
+// The status of one transaction, and what moves it (k is the incarnation: how many times it was aborted).
+//
+//                     TryIncarnate: NextTask hands it out, or FinishValidation re-runs it at once
+//   ReadyToExecute(k) ──────────────────────────────────────────────────────► Executing(k)
+//          ▲                                                                  │          │
+//          │                                                 FinishExecution  │          │ AddDependency: it read an
+//          │                                                                  ▼          │ ESTIMATE of a lower
+//          │                                                             Executed(k)     │ transaction that has not
+//          │                                                                  │          │ finished executing again
+//          │                             TryValidationAbort: a validation of  │          │
+//          │                             k found a read that changed          ▼          │
+//          └─────────────────────────────────────────────────────────── Aborting(k) ◄────┘
+//             to ReadyToExecute(k + 1): by FinishValidation(aborted) after the failed validation, or,
+//             for a suspended transaction, by the FinishExecution of the transaction it waits for
+//
+// Executed(k) of every transaction, with nothing left to validate and no task in flight, ends the block.
+
+/// <summary>Where a transaction is in its life (see the diagram at the top of Scheduler.cs).</summary>
+public enum TransactionState
+{
+    ReadyToExecute,
+    Executing,
+    Executed,
+    Aborting,
+}
+
+/// <summary>
+/// Block-STM's collaborative scheduler (the paper's Algorithm 4, as in aptos-core's block executor): it hands
+/// out execution and validation tasks in transaction order, lowest first, so that the transactions most likely
+/// to be final are worked on first, and it tracks when everything is done. Workers pull tasks from it; there is
+/// no central thread.
+/// </summary>
+/// <remarks>
+/// Two shared indices say where the next execution and validation tasks are: <c>execution_idx</c> and
+/// <c>validation_idx</c>, each incremented to hand a task out and lowered (with <c>decrease_cnt</c> counting the
+/// lowerings) when an abort or a resumed dependency makes lower work necessary again. <c>num_active_tasks</c>
+/// counts the tasks handed out and not yet finished; with both indices past the block and nothing active, and no
+/// lowering in between, the block is done. Each transaction has a status guarded by its own lock, and a list of
+/// the transactions suspended on it, guarded by another (always taken before a status lock, never while holding one).
+/// </remarks>
+public sealed class Scheduler
+{
+    private readonly int _transactionCount;
+    private readonly TransactionSlot[] _slots;
+
+    // Each shared counter on its own cache line: every worker hits them on every task.
+    private PaddedCounter _executionIndex;
+    private PaddedCounter _validationIndex;
+    private PaddedCounter _decreaseCount;
+    private PaddedCounter _activeTasks;
+    private volatile bool _done;
+
+    public Scheduler(int transactionCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
+        _transactionCount = transactionCount;
+        _slots = new TransactionSlot[transactionCount];
+        for (var index = 0; index < transactionCount; index++)
+        {
+            _slots[index] = new TransactionSlot();
+        }
+
+        _done = transactionCount == 0;
+    }
+
+    public int TransactionCount => _transactionCount;
+
+    /// <summary>The paper's done_marker: every transaction is executed and validated and no task is in flight.</summary>
+    public bool IsDone => _done;
+
+    /// <summary>The next task: a validation when one is due below the next execution (validations first keeps the committed prefix growing), else an execution.</summary>
+    public SchedulerTask NextTask()
+    {
+        if (Volatile.Read(ref _validationIndex.Value) < Volatile.Read(ref _executionIndex.Value))
+        {
+            return NextVersionToValidate();
+        }
+
+        return NextVersionToExecute();
+    }
+
+    /// <summary>
+    /// Suspends <paramref name="transactionIndex"/>, which read an ESTIMATE written by <paramref name="blockingTransaction"/>,
+    /// until that transaction finishes executing. False when it already has: run the transaction again now.
+    /// </summary>
+    public bool AddDependency(int transactionIndex, int blockingTransaction)
+    {
+        var blocking = _slots[blockingTransaction];
+        lock (blocking.DependencyGate)
+        {
+            lock (blocking.StatusGate)
+            {
+                if (blocking.State == TransactionState.Executed)
+                {
+                    return false;
+                }
+            }
+
+            var suspended = _slots[transactionIndex];
+            lock (suspended.StatusGate)
+            {
+                suspended.State = TransactionState.Aborting;
+            }
+
+            (blocking.Dependents ??= []).Add(transactionIndex);
+        }
+
+        // The execution task ends here; the transaction is handed out again once it is resumed.
+        Interlocked.Decrement(ref _activeTasks.Value);
+        return true;
+    }
+
+    /// <summary>
+    /// Ends an execution task: the version is Executed, the transactions suspended on it resume. Returns the
+    /// validation of this version when the validation index has already passed it (nobody else would validate it),
+    /// unless it wrote a new location, in which case every transaction from it up is validated again.
+    /// </summary>
+    public SchedulerTask FinishExecution(int transactionIndex, int incarnation, bool wroteNewLocation)
+    {
+        var slot = _slots[transactionIndex];
+        lock (slot.StatusGate)
+        {
+            slot.State = TransactionState.Executed;
+        }
+
+        List<int>? dependents;
+        lock (slot.DependencyGate)
+        {
+            dependents = slot.Dependents;
+            slot.Dependents = null;
+        }
+
+        ResumeDependencies(dependents);
+        if (Volatile.Read(ref _validationIndex.Value) > transactionIndex)
+        {
+            if (!wroteNewLocation)
+            {
+                return SchedulerTask.Validate(transactionIndex, incarnation);
+            }
+
+            DecreaseValidationIndex(transactionIndex);
+        }
+
+        Interlocked.Decrement(ref _activeTasks.Value);
+        return SchedulerTask.None;
+    }
+
+    /// <summary>
+    /// Claims the abort of a version whose validation failed: true for exactly one of the validations that fail on
+    /// the same version, which must then turn its writes into estimates and call <see cref="FinishValidation"/>.
+    /// </summary>
+    public bool TryValidationAbort(int transactionIndex, int incarnation)
+    {
+        var slot = _slots[transactionIndex];
+        lock (slot.StatusGate)
+        {
+            if (slot.State == TransactionState.Executed && slot.Incarnation == incarnation)
+            {
+                slot.State = TransactionState.Aborting;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Ends a validation task. After an abort, the transaction gets its next incarnation, every transaction above
+    /// it must be validated again, and when the execution index has passed it, the caller re-executes it at once.
+    /// </summary>
+    public SchedulerTask FinishValidation(int transactionIndex, bool aborted)
+    {
+        if (aborted)
+        {
+            SetReadyStatus(transactionIndex);
+            DecreaseValidationIndex(transactionIndex + 1);
+            if (Volatile.Read(ref _executionIndex.Value) > transactionIndex && TryIncarnate(transactionIndex) is { Kind: SchedulerTaskKind.Execution } reexecution)
+            {
+                // The task goes on as an execution, so the active count stays.
+                return reexecution;
+            }
+        }
+
+        Interlocked.Decrement(ref _activeTasks.Value);
+        return SchedulerTask.None;
+    }
+
+    /// <summary>The status of a transaction and its incarnation, for tests and diagnostics.</summary>
+    public (TransactionState State, int Incarnation) Status(int transactionIndex)
+    {
+        var slot = _slots[transactionIndex];
+        lock (slot.StatusGate)
+        {
+            return (slot.State, slot.Incarnation);
+        }
+    }
+
+    /// <summary>The number of tasks handed out and not finished (the paper's num_active_tasks).</summary>
+    public int ActiveTasks => Volatile.Read(ref _activeTasks.Value);
+
+    private SchedulerTask NextVersionToExecute()
+    {
+        if (Volatile.Read(ref _executionIndex.Value) >= _transactionCount)
+        {
+            CheckDone();
+            return SchedulerTask.None;
+        }
+
+        // Counted active before the index moves, so that CheckDone never sees the index past the block with the task uncounted.
+        Interlocked.Increment(ref _activeTasks.Value);
+        var index = Interlocked.Increment(ref _executionIndex.Value) - 1;
+        var task = TryIncarnate(index);
+        if (task.Kind == SchedulerTaskKind.None)
+        {
+            Interlocked.Decrement(ref _activeTasks.Value);
+        }
+
+        return task;
+    }
+
+    private SchedulerTask NextVersionToValidate()
+    {
+        if (Volatile.Read(ref _validationIndex.Value) >= _transactionCount)
+        {
+            CheckDone();
+            return SchedulerTask.None;
+        }
+
+        Interlocked.Increment(ref _activeTasks.Value);
+        var index = Interlocked.Increment(ref _validationIndex.Value) - 1;
+        if (index < _transactionCount)
+        {
+            var slot = _slots[index];
+            lock (slot.StatusGate)
+            {
+                if (slot.State == TransactionState.Executed)
+                {
+                    return SchedulerTask.Validate(index, slot.Incarnation);
+                }
+            }
+        }
+
+        // Not executed yet: its execution will be validated when it finishes (FinishExecution).
+        Interlocked.Decrement(ref _activeTasks.Value);
+        return SchedulerTask.None;
+    }
+
+    /// <summary>ReadyToExecute → Executing; the task's active count is the caller's to keep or give back.</summary>
+    private SchedulerTask TryIncarnate(int transactionIndex)
+    {
+        if (transactionIndex < _transactionCount)
+        {
+            var slot = _slots[transactionIndex];
+            lock (slot.StatusGate)
+            {
+                if (slot.State == TransactionState.ReadyToExecute)
+                {
+                    slot.State = TransactionState.Executing;
+                    return SchedulerTask.Execute(transactionIndex, slot.Incarnation);
+                }
+            }
+        }
+
+        return SchedulerTask.None;
+    }
+
+    /// <summary>Aborting(k) → ReadyToExecute(k + 1).</summary>
+    private void SetReadyStatus(int transactionIndex)
+    {
+        var slot = _slots[transactionIndex];
+        lock (slot.StatusGate)
+        {
+            slot.Incarnation++;
+            slot.State = TransactionState.ReadyToExecute;
+        }
+    }
+
+    private void ResumeDependencies(List<int>? dependents)
+    {
+        if (dependents is null || dependents.Count == 0)
+        {
+            return;
+        }
+
+        var lowest = int.MaxValue;
+        foreach (var dependent in dependents)
+        {
+            SetReadyStatus(dependent);
+            lowest = Math.Min(lowest, dependent);
+        }
+
+        // The execution index may be past them already; bring it back so that they are handed out again.
+        DecreaseExecutionIndex(lowest);
+    }
+
+    private void DecreaseExecutionIndex(int target)
+    {
+        InterlockedMin(ref _executionIndex.Value, target);
+        Interlocked.Increment(ref _decreaseCount.Value);
+    }
+
+    private void DecreaseValidationIndex(int target)
+    {
+        InterlockedMin(ref _validationIndex.Value, target);
+        Interlocked.Increment(ref _decreaseCount.Value);
+    }
+
+    /// <summary>
+    /// Sets the done marker when both indices are past the block and no task is active. The decrease count is read
+    /// before and after: an index lowered in between (by a task that then finished) means the check saw a mix of
+    /// states, and some worker will check again.
+    /// </summary>
+    private void CheckDone()
+    {
+        var observedDecreases = Volatile.Read(ref _decreaseCount.Value);
+        if (Math.Min(Volatile.Read(ref _executionIndex.Value), Volatile.Read(ref _validationIndex.Value)) >= _transactionCount
+            && Volatile.Read(ref _activeTasks.Value) == 0
+            && observedDecreases == Volatile.Read(ref _decreaseCount.Value))
+        {
+            _done = true;
+        }
+    }
+
+    private static void InterlockedMin(ref int location, int value)
+    {
+        var current = Volatile.Read(ref location);
+        while (value < current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private sealed class TransactionSlot
+    {
+        public readonly Lock StatusGate = new();
+        public readonly Lock DependencyGate = new();
+        public TransactionState State;
+        public int Incarnation;
+        public List<int>? Dependents;
+    }
+
+    /// <summary>An int alone on a 128-byte line (two 64-byte lines: adjacent-line prefetch pairs them).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct PaddedCounter
+    {
+        [FieldOffset(64)]
+        public int Value;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Hyperion.Execution;
+
+/// <summary>
+/// The locations one execution of a transaction changed, at most one operation each, as the transaction's
+/// final word on them: a later write replaces an earlier one, a delta after a value is applied to it at once,
+/// and two deltas chain. The executor fills it and hands it over in its result; it must not change it afterwards
+/// (the multi-version memory keeps it as the transaction's last write set).
+/// </summary>
+public sealed class WriteSet<TKey, TValue>
+    where TKey : notnull
+{
+    private readonly Dictionary<TKey, WriteOp<TValue>> _operations;
+
+    public WriteSet()
+    {
+        _operations = [];
+    }
+
+    public WriteSet(int capacity)
+    {
+        _operations = new Dictionary<TKey, WriteOp<TValue>>(capacity);
+    }
+
+    public int Count => _operations.Count;
+
+    public void Write(TKey key, TValue value) => _operations[key] = WriteOp<TValue>.Write(value);
+
+    public void AddDelta(TKey key, IDeltaOp<TValue> delta)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        if (!_operations.TryGetValue(key, out var earlier))
+        {
+            _operations[key] = WriteOp<TValue>.AddDelta(delta);
+        }
+        else if (earlier.Delta is { } earlierDelta)
+        {
+            _operations[key] = WriteOp<TValue>.AddDelta(new DeltaSequence<TValue>(earlierDelta, delta));
+        }
+        else
+        {
+            // The transaction already fixed the value, so the delta has nothing lazy left to do.
+            _operations[key] = WriteOp<TValue>.Write(delta.Apply(earlier.Value));
+        }
+    }
+
+    public bool TryGet(TKey key, out WriteOp<TValue> operation) => _operations.TryGetValue(key, out operation);
+
+    public bool ContainsKey(TKey key) => _operations.ContainsKey(key);
+
+    /// <summary>A struct enumerator, so that walking a write set in the hot path allocates nothing.</summary>
+    public Dictionary<TKey, WriteOp<TValue>>.Enumerator GetEnumerator() => _operations.GetEnumerator();
+}

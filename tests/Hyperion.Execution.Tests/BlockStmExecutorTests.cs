@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Hyperion.Execution.Tests;
+
+public sealed class BlockStmExecutorTests
+{
+    private const int Coinbase = 1_000_000;
+
+    private static readonly DictionaryPreState EmptyPreState = new(new Dictionary<int, long>());
+
+    [Fact]
+    public void Disjoint_transactions_on_one_thread_are_executed_and_validated_once_each()
+    {
+        using var executor = Parallel(threads: 1);
+        var block = new DelegateExecutor((index, view) =>
+        {
+            var writes = new WriteSet<int, long>();
+            writes.Write((2 * index) + 1, view.Read(2 * index) + index);
+            return new(writes, index);
+        });
+
+        var result = executor.ExecuteBlock(100, block, EmptyPreState);
+
+        Assert.Equal(BlockExecutionMode.Parallel, result.Stats.Mode);
+        Assert.Equal(100, result.Stats.Executions);
+        Assert.Equal(0, result.Stats.ReExecutions);
+        Assert.Equal(0, result.Stats.ValidationAborts);
+        Assert.Equal(0, result.Stats.DependencySuspensions);
+        Assert.True(result.Stats.Validations >= 100);
+        Assert.Equal(Enumerable.Range(0, 100).Select(index => (long)index), result.Outputs);
+        Assert.Equal(-1L - 20 + 10, result.StateDelta[21]);
+    }
+
+    [Fact]
+    public void Transactions_contending_for_one_key_are_re_executed_at_least_sometimes()
+    {
+        using var executor = Parallel(threads: 4);
+        // Every transaction increments key 0: a chain, so with several threads some read stale values.
+        var block = new DelegateExecutor((index, view) =>
+        {
+            var value = view.Read(0);
+            Thread.SpinWait(2000);
+            var writes = new WriteSet<int, long>();
+            writes.Write(0, value + 1);
+            return new(writes, value);
+        });
+
+        var conflicted = false;
+        for (var attempt = 0; attempt < 20 && !conflicted; attempt++)
+        {
+            var result = executor.ExecuteBlock(64, block, EmptyPreState);
+            Assert.Equal(-1 + 64, result.StateDelta[0]);
+            Assert.Equal(Enumerable.Range(-1, 64).Select(value => (long)value), result.Outputs);
+            conflicted = result.Stats.ReExecutions > 0 && result.Stats.ValidationAborts + result.Stats.DependencySuspensions > 0;
+        }
+
+        Assert.True(conflicted, "Sixty-four increments of one key on four threads never conflicted in twenty blocks.");
+    }
+
+    [Fact]
+    public void Fees_paid_to_the_coinbase_as_deltas_do_not_make_transactions_conflict()
+    {
+        using var executor = Parallel(threads: 4);
+        var preState = new DictionaryPreState(Enumerable.Range(0, 200).ToDictionary(account => account, account => 1_000L + account));
+        // A transfer out of its own account, paying a fee that depends on what it read: the coinbase is only added to.
+        var transfers = new DelegateExecutor((index, view) =>
+        {
+            var balance = view.Read(index);
+            var fee = 1 + (balance % 7);
+            var writes = new WriteSet<int, long>();
+            writes.Write(index, balance - fee);
+            writes.AddDelta(Coinbase, new AffineDelta(1, fee));
+            return new(writes, fee);
+        });
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var result = executor.ExecuteBlock(200, transfers, preState);
+            var sequential = SequentialExecutor.Execute(200, transfers, preState);
+
+            Assert.Equal(0, result.Stats.ReExecutions);
+            Assert.Equal(0, result.Stats.ValidationAborts);
+            Assert.Equal(0, result.Stats.DependencySuspensions);
+            Assert.Equal(sequential.Outputs, result.Outputs);
+            Assert.Equal(preState.Read(Coinbase) + sequential.Outputs.Sum(), result.StateDelta[Coinbase]);
+            Assert.Equal(sequential.StateDelta.OrderBy(p => p.Key), result.StateDelta.OrderBy(p => p.Key));
+        }
+    }
+
+    [Fact]
+    public void A_transaction_that_reads_the_coinbase_sees_every_lower_fee_exactly()
+    {
+        using var executor = Parallel(threads: 4);
+        var block = new DelegateExecutor((index, view) =>
+        {
+            var writes = new WriteSet<int, long>();
+            if (index % 10 == 9)
+            {
+                // Reads the materialised balance (base plus all lower fees) and writes a copy of it.
+                var coinbase = view.Read(Coinbase);
+                writes.Write(-index, coinbase);
+                return new(writes, coinbase);
+            }
+
+            writes.AddDelta(Coinbase, new AffineDelta(1, index));
+            return new(writes, 0);
+        });
+
+        var result = executor.ExecuteBlock(100, block, EmptyPreState);
+
+        var baseBalance = EmptyPreState.Read(Coinbase);
+        for (var reader = 9; reader < 100; reader += 10)
+        {
+            var feesBelow = Enumerable.Range(0, reader).Where(index => index % 10 != 9).Sum();
+            Assert.Equal(baseBalance + feesBelow, result.Outputs[reader]);
+        }
+
+        Assert.Equal(SequentialExecutor.Execute(100, block, EmptyPreState).StateDelta.OrderBy(p => p.Key), result.StateDelta.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void A_block_below_the_threshold_runs_sequentially_on_a_worker_thread()
+    {
+        using var executor = new BlockStmExecutor(new BlockStmOptions { ThreadCount = 2, SequentialBelowTransactionCount = 16 });
+        var threads = new ConcurrentBag<Thread>();
+        var block = new DelegateExecutor((index, view) =>
+        {
+            threads.Add(Thread.CurrentThread);
+            return new(new WriteSet<int, long>(), index);
+        });
+
+        var result = executor.ExecuteBlock(10, block, EmptyPreState);
+
+        Assert.Equal(BlockExecutionMode.Sequential, result.Stats.Mode);
+        Assert.Equal(10, result.Stats.Executions);
+        Assert.All(threads, OnAWorkerThread);
+    }
+
+    [Fact]
+    public async Task Transactions_run_on_the_executors_own_threads_never_the_callers()
+    {
+        using var executor = Parallel(threads: 3);
+        var caller = Thread.CurrentThread;
+        var threads = new ConcurrentBag<Thread>();
+        var block = new DelegateExecutor((index, view) =>
+        {
+            threads.Add(Thread.CurrentThread);
+            return new(new WriteSet<int, long>(), index);
+        });
+
+        await executor.ExecuteBlockAsync(50, block, EmptyPreState).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.NotEmpty(threads);
+        Assert.All(threads, OnAWorkerThread);
+        Assert.DoesNotContain(caller, threads);
+    }
+
+    [Fact]
+    public void A_dependency_chain_falls_back_to_sequential_execution()
+    {
+        using var executor = new BlockStmExecutor(new BlockStmOptions
+        {
+            ThreadCount = 4,
+            SequentialBelowTransactionCount = 0,
+            DependencyChainSampleSize = 16,
+            DependencyChainReExecutionRatio = 0.5,
+            // Every version's first three validations fail: most executions are re-executions, as in a chain.
+            InjectValidationFailure = (_, incarnation) => incarnation < 3,
+        });
+        var block = new DelegateExecutor((index, view) =>
+        {
+            var writes = new WriteSet<int, long>();
+            writes.Write(index + 1, view.Read(index) * 3);
+            return new(writes, index);
+        });
+
+        var result = executor.ExecuteBlock(200, block, EmptyPreState);
+
+        Assert.Equal(BlockExecutionMode.ParallelThenSequential, result.Stats.Mode);
+        // The parallel attempt's executions count, and every transaction it had run is run again.
+        Assert.True(result.Stats.Executions > 200);
+        Assert.True(result.Stats.ReExecutions >= result.Stats.Executions - 200);
+        var sequential = SequentialExecutor.Execute(200, block, EmptyPreState);
+        Assert.Equal(sequential.Outputs, result.Outputs);
+        Assert.Equal(sequential.StateDelta.OrderBy(p => p.Key), result.StateDelta.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void The_lowest_transaction_that_fails_on_its_final_inputs_fails_the_block()
+    {
+        using var executor = Parallel(threads: 4);
+        var block = new DelegateExecutor((index, view) =>
+        {
+            var value = view.Read(0);
+            var writes = new WriteSet<int, long>();
+            writes.Write(0, value + 1);
+            // Fails only on the final value for it (index - 1 increments of -1), so speculative runs may well pass.
+            return value == index - 1 && index is 37 or 45 ? throw new InvalidOperationException($"boom {index}") : new(writes, value);
+        });
+
+        var failure = Assert.Throws<TransactionExecutionException>(() => executor.ExecuteBlock(60, block, EmptyPreState));
+        Assert.Equal(37, failure.TransactionIndex);
+        Assert.Equal("boom 37", failure.InnerException?.Message);
+        Assert.Equal(37, Assert.Throws<TransactionExecutionException>(() => SequentialExecutor.Execute(60, block, EmptyPreState)).TransactionIndex);
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_block()
+    {
+        using var executor = Parallel(threads: 2);
+        using var cancellation = new CancellationTokenSource();
+        var block = new DelegateExecutor((index, view) =>
+        {
+            if (index == 20)
+            {
+                cancellation.Cancel();
+            }
+
+            return new(new WriteSet<int, long>(), index);
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => executor.ExecuteBlockAsync(100_000, block, EmptyPreState, cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => executor.ExecuteBlockAsync(10, block, EmptyPreState, cancellation.Token));
+
+        // The executor is still usable afterwards.
+        var result = await executor.ExecuteBlockAsync(20, block, EmptyPreState);
+        Assert.Equal(20, result.Outputs.Count);
+    }
+
+    [Fact]
+    public async Task Blocks_submitted_together_queue_and_all_complete()
+    {
+        using var executor = Parallel(threads: 2);
+        var block = new DelegateExecutor((index, view) =>
+        {
+            var writes = new WriteSet<int, long>();
+            writes.Write(0, view.Read(0) + index);
+            return new(writes, index);
+        });
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 6).Select(size => executor.ExecuteBlockAsync(size * 10, block, EmptyPreState)));
+
+        for (var size = 1; size <= 6; size++)
+        {
+            Assert.Equal(-1 + Enumerable.Range(0, size * 10).Sum(), results[size - 1].StateDelta[0]);
+        }
+    }
+
+    [Fact]
+    public async Task An_empty_block_has_an_empty_result_and_a_disposed_executor_refuses_work()
+    {
+        var executor = Parallel(threads: 2);
+        var block = new DelegateExecutor((index, view) => new(new WriteSet<int, long>(), index));
+        var empty = await executor.ExecuteBlockAsync(0, block, EmptyPreState);
+        Assert.Empty(empty.Outputs);
+        Assert.Empty(empty.StateDelta);
+
+        executor.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => { _ = executor.ExecuteBlockAsync(5, block, EmptyPreState); });
+    }
+
+    [Fact]
+    public void The_meter_publishes_the_counts()
+    {
+        var executions = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, meterListener) =>
+        {
+            if (instrument.Meter.Name == ExecutionMetrics.MeterName)
+            {
+                meterListener.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "hyperion.execution.executions")
+            {
+                Interlocked.Add(ref executions, value);
+            }
+        });
+        listener.Start();
+
+        using var executor = Parallel(threads: 2);
+        var block = new DelegateExecutor((index, view) => new(new WriteSet<int, long>(), index));
+        executor.ExecuteBlock(40, block, EmptyPreState);
+
+        Assert.True(Interlocked.Read(ref executions) >= 40);
+    }
+
+    private static BlockStmExecutor Parallel(int threads) =>
+        new(new BlockStmOptions { ThreadCount = threads, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
+
+    private static void OnAWorkerThread(Thread thread)
+    {
+        Assert.False(thread.IsThreadPoolThread);
+        Assert.StartsWith("Hyperion Block-STM worker", thread.Name, StringComparison.Ordinal);
+    }
+}
