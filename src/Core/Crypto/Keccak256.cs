@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Hyperion.Core.Crypto;
 
@@ -9,7 +8,12 @@ namespace Hyperion.Core.Crypto;
 /// with no allocation per call. <see cref="Compute(ReadOnlySpan{byte})"/> hashes in one go; the
 /// <see cref="Keccak256"/> value is an incremental hasher for data that arrives in pieces.
 /// </summary>
-public struct Keccak256
+/// <remarks>
+/// keccak-f[1600] has two implementations: an AVX-512 one (Keccak256.Avx512.cs), chosen when the processor
+/// has AVX-512F and AVX-512VL, and a portable scalar one (Keccak256.Scalar.cs) everywhere else. Both keep
+/// the state in the same <see cref="State"/> layout, so either can continue what the other started.
+/// </remarks>
+public partial struct Keccak256
 {
     public const int HashLength = 32;
 
@@ -18,15 +22,9 @@ public struct Keccak256
 
     private const int RateLanes = Rate / 8;
 
-    private static ReadOnlySpan<ulong> RoundConstants =>
-    [
-        0x0000000000000001UL, 0x0000000000008082UL, 0x800000000000808aUL, 0x8000000080008000UL,
-        0x000000000000808bUL, 0x0000000080000001UL, 0x8000000080008081UL, 0x8000000000008009UL,
-        0x000000000000008aUL, 0x0000000000000088UL, 0x0000000080008009UL, 0x000000008000000aUL,
-        0x000000008000808bUL, 0x800000000000008bUL, 0x8000000000008089UL, 0x8000000000008003UL,
-        0x8000000000008002UL, 0x8000000000000080UL, 0x000000000000800aUL, 0x800000008000000aUL,
-        0x8000000080008081UL, 0x8000000000008080UL, 0x0000000080000001UL, 0x8000000080008008UL,
-    ];
+    // Declared before OfEmpty and OfEmptyList, whose initializers hash and so read it; being static readonly,
+    // tiered JIT folds the tests of it to constants and drops the path that is not taken.
+    private static readonly bool UseAvx512 = Avx512Permutation.IsSupported;
 
     private State _state;
     private Block _pending;
@@ -38,6 +36,25 @@ public struct Keccak256
     /// <summary>Keccak-256 of the RLP of an empty list (the empty ommers hash): 1dcc…9347.</summary>
     public static readonly Hash256 OfEmptyList = Compute([0xc0]);
 
+    /// <summary>The keccak-f[1600] implementations, for tests that run each one whatever the processor picks.</summary>
+    internal enum Implementation
+    {
+        Scalar,
+        Avx512,
+    }
+
+    /// <summary>The implementation that the public members use on this processor.</summary>
+    internal static Implementation DefaultImplementation => UseAvx512 ? Implementation.Avx512 : Implementation.Scalar;
+
+    /// <summary>A keccak-f[1600] implementation, over <see cref="State"/> and blocks of <see cref="Rate"/> bytes.</summary>
+    private interface IPermutation
+    {
+        /// <summary>XORs each block of <paramref name="blocks"/> (a multiple of <see cref="Rate"/> bytes) into the state and permutes after each.</summary>
+        static abstract void Absorb(ref State state, ReadOnlySpan<byte> blocks);
+
+        static abstract void Permute(ref State state);
+    }
+
     public static Hash256 Compute(ReadOnlySpan<byte> input)
     {
         Span<byte> output = stackalloc byte[HashLength];
@@ -48,29 +65,159 @@ public struct Keccak256
     /// <summary>Hashes <paramref name="input"/> into the first 32 bytes of <paramref name="output"/>.</summary>
     public static void Compute(ReadOnlySpan<byte> input, Span<byte> output)
     {
+        if (UseAvx512)
+        {
+            Compute<Avx512Permutation>(input, output);
+        }
+        else
+        {
+            Compute<ScalarPermutation>(input, output);
+        }
+    }
+
+    /// <summary>Adds more input to an incremental hash.</summary>
+    public void Update(ReadOnlySpan<byte> input)
+    {
+        if (UseAvx512)
+        {
+            Update<Avx512Permutation>(input);
+        }
+        else
+        {
+            Update<ScalarPermutation>(input);
+        }
+    }
+
+    /// <summary>Finishes an incremental hash; the hasher must not be used afterwards without <see cref="Reset"/>.</summary>
+    public void Finish(Span<byte> output)
+    {
+        if (UseAvx512)
+        {
+            Finish<Avx512Permutation>(output);
+        }
+        else
+        {
+            Finish<ScalarPermutation>(output);
+        }
+    }
+
+    public Hash256 Finish()
+    {
+        Span<byte> output = stackalloc byte[HashLength];
+        Finish(output);
+        return new Hash256(output);
+    }
+
+    public void Reset() => this = default;
+
+    internal static bool IsSupported(Implementation implementation) =>
+        implementation == Implementation.Scalar || Avx512Permutation.IsSupported;
+
+    /// <summary><see cref="Compute(ReadOnlySpan{byte}, Span{byte})"/> with the given implementation.</summary>
+    internal static void Compute(ReadOnlySpan<byte> input, Span<byte> output, Implementation implementation)
+    {
+        if (Select(implementation))
+        {
+            Compute<Avx512Permutation>(input, output);
+        }
+        else
+        {
+            Compute<ScalarPermutation>(input, output);
+        }
+    }
+
+    /// <summary><see cref="Update(ReadOnlySpan{byte})"/> with the given implementation.</summary>
+    internal void Update(ReadOnlySpan<byte> input, Implementation implementation)
+    {
+        if (Select(implementation))
+        {
+            Update<Avx512Permutation>(input);
+        }
+        else
+        {
+            Update<ScalarPermutation>(input);
+        }
+    }
+
+    /// <summary><see cref="Finish(Span{byte})"/> with the given implementation.</summary>
+    internal void Finish(Span<byte> output, Implementation implementation)
+    {
+        if (Select(implementation))
+        {
+            Finish<Avx512Permutation>(output);
+        }
+        else
+        {
+            Finish<ScalarPermutation>(output);
+        }
+    }
+
+    /// <summary>keccak-f[1600] alone over 25 lanes (lane x + 5y at index x + 5y), with the given implementation.</summary>
+    internal static void Permute(Span<ulong> lanes, Implementation implementation)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(lanes.Length, 25, nameof(lanes));
+        var state = default(State);
+        for (var i = 0; i < 25; i++)
+        {
+            state[State.Index(i)] = lanes[i];
+        }
+
+        if (Select(implementation))
+        {
+            Avx512Permutation.Permute(ref state);
+        }
+        else
+        {
+            ScalarPermutation.Permute(ref state);
+        }
+
+        for (var i = 0; i < 25; i++)
+        {
+            lanes[i] = state[State.Index(i)];
+        }
+    }
+
+    private static bool Select(Implementation implementation)
+    {
+        if (implementation == Implementation.Scalar)
+        {
+            return false;
+        }
+
+        if (!Avx512Permutation.IsSupported)
+        {
+            throw new PlatformNotSupportedException("This processor lacks AVX-512F or AVX-512VL.");
+        }
+
+        return true;
+    }
+
+    private static void Compute<TPermutation>(ReadOnlySpan<byte> input, Span<byte> output)
+        where TPermutation : IPermutation
+    {
         if (output.Length < HashLength)
         {
             throw new ArgumentException("The output needs 32 bytes.", nameof(output));
         }
 
         var state = default(State);
-        while (input.Length >= Rate)
+        var whole = input.Length - (input.Length % Rate);
+        if (whole > 0)
         {
-            AbsorbBlock(ref state, input);
-            input = input[Rate..];
+            TPermutation.Absorb(ref state, input[..whole]);
         }
 
         Block last = default;
         Span<byte> lastBytes = last;
-        input.CopyTo(lastBytes);
-        lastBytes[input.Length] ^= 0x01;
+        input[whole..].CopyTo(lastBytes);
+        lastBytes[input.Length - whole] ^= 0x01;
         lastBytes[Rate - 1] ^= 0x80;
-        AbsorbBlock(ref state, lastBytes);
+        TPermutation.Absorb(ref state, lastBytes);
         Squeeze(ref state, output);
     }
 
-    /// <summary>Adds more input to an incremental hash.</summary>
-    public void Update(ReadOnlySpan<byte> input)
+    private void Update<TPermutation>(ReadOnlySpan<byte> input)
+        where TPermutation : IPermutation
     {
         Span<byte> pending = _pending;
         if (_pendingLength > 0)
@@ -84,65 +231,34 @@ public struct Keccak256
                 return;
             }
 
-            AbsorbBlock(ref _state, pending);
+            TPermutation.Absorb(ref _state, pending);
             _pendingLength = 0;
         }
 
-        while (input.Length >= Rate)
+        var whole = input.Length - (input.Length % Rate);
+        if (whole > 0)
         {
-            AbsorbBlock(ref _state, input);
-            input = input[Rate..];
+            TPermutation.Absorb(ref _state, input[..whole]);
         }
 
-        input.CopyTo(pending);
-        _pendingLength = input.Length;
+        input[whole..].CopyTo(pending);
+        _pendingLength = input.Length - whole;
     }
 
-    /// <summary>Finishes an incremental hash; the hasher must not be used afterwards without <see cref="Reset"/>.</summary>
-    public void Finish(Span<byte> output)
+    private void Finish<TPermutation>(Span<byte> output)
+        where TPermutation : IPermutation
     {
         Span<byte> pending = _pending;
         pending[_pendingLength..].Clear();
         pending[_pendingLength] ^= 0x01;
         pending[Rate - 1] ^= 0x80;
-        AbsorbBlock(ref _state, pending);
+        TPermutation.Absorb(ref _state, pending);
         Squeeze(ref _state, output);
-    }
-
-    public Hash256 Finish()
-    {
-        Span<byte> output = stackalloc byte[HashLength];
-        Finish(output);
-        return new Hash256(output);
-    }
-
-    public void Reset() => this = default;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AbsorbBlock(ref State state, ReadOnlySpan<byte> block)
-    {
-        Span<ulong> lanes = state;
-        if (BitConverter.IsLittleEndian)
-        {
-            var words = MemoryMarshal.Cast<byte, ulong>(block[..Rate]);
-            for (var i = 0; i < RateLanes; i++)
-            {
-                lanes[i] ^= words[i];
-            }
-        }
-        else
-        {
-            for (var i = 0; i < RateLanes; i++)
-            {
-                lanes[i] ^= BinaryPrimitives.ReadUInt64LittleEndian(block[(i * 8)..]);
-            }
-        }
-
-        Permute(ref state);
     }
 
     private static void Squeeze(ref State state, Span<byte> output)
     {
+        // The first four lanes are the first four of plane 0, so they sit at indices 0 to 3 in either layout.
         Span<ulong> lanes = state;
         for (var i = 0; i < HashLength / 8; i++)
         {
@@ -150,101 +266,18 @@ public struct Keccak256
         }
     }
 
-    /// <summary>keccak-f[1600]: 24 rounds of theta, rho, pi, chi and iota over 25 lanes kept in locals.</summary>
-    [SkipLocalsInit]
-    private static void Permute(ref State state)
-    {
-        Span<ulong> s = state;
-        ulong a00 = s[0], a01 = s[1], a02 = s[2], a03 = s[3], a04 = s[4];
-        ulong a05 = s[5], a06 = s[6], a07 = s[7], a08 = s[8], a09 = s[9];
-        ulong a10 = s[10], a11 = s[11], a12 = s[12], a13 = s[13], a14 = s[14];
-        ulong a15 = s[15], a16 = s[16], a17 = s[17], a18 = s[18], a19 = s[19];
-        ulong a20 = s[20], a21 = s[21], a22 = s[22], a23 = s[23], a24 = s[24];
-        var rc = RoundConstants;
-
-        for (var round = 0; round < rc.Length; round++)
-        {
-            // theta
-            var c0 = a00 ^ a05 ^ a10 ^ a15 ^ a20;
-            var c1 = a01 ^ a06 ^ a11 ^ a16 ^ a21;
-            var c2 = a02 ^ a07 ^ a12 ^ a17 ^ a22;
-            var c3 = a03 ^ a08 ^ a13 ^ a18 ^ a23;
-            var c4 = a04 ^ a09 ^ a14 ^ a19 ^ a24;
-            var d0 = c4 ^ ulong.RotateLeft(c1, 1);
-            var d1 = c0 ^ ulong.RotateLeft(c2, 1);
-            var d2 = c1 ^ ulong.RotateLeft(c3, 1);
-            var d3 = c2 ^ ulong.RotateLeft(c4, 1);
-            var d4 = c3 ^ ulong.RotateLeft(c0, 1);
-
-            // rho and pi: b[y][2x+3y] = rot(a[x][y] ^ d[x], r[x][y])
-            var b00 = a00 ^ d0;
-            var b10 = ulong.RotateLeft(a01 ^ d1, 1);
-            var b20 = ulong.RotateLeft(a02 ^ d2, 62);
-            var b05 = ulong.RotateLeft(a03 ^ d3, 28);
-            var b15 = ulong.RotateLeft(a04 ^ d4, 27);
-            var b16 = ulong.RotateLeft(a05 ^ d0, 36);
-            var b01 = ulong.RotateLeft(a06 ^ d1, 44);
-            var b11 = ulong.RotateLeft(a07 ^ d2, 6);
-            var b21 = ulong.RotateLeft(a08 ^ d3, 55);
-            var b06 = ulong.RotateLeft(a09 ^ d4, 20);
-            var b07 = ulong.RotateLeft(a10 ^ d0, 3);
-            var b17 = ulong.RotateLeft(a11 ^ d1, 10);
-            var b02 = ulong.RotateLeft(a12 ^ d2, 43);
-            var b12 = ulong.RotateLeft(a13 ^ d3, 25);
-            var b22 = ulong.RotateLeft(a14 ^ d4, 39);
-            var b23 = ulong.RotateLeft(a15 ^ d0, 41);
-            var b08 = ulong.RotateLeft(a16 ^ d1, 45);
-            var b18 = ulong.RotateLeft(a17 ^ d2, 15);
-            var b03 = ulong.RotateLeft(a18 ^ d3, 21);
-            var b13 = ulong.RotateLeft(a19 ^ d4, 8);
-            var b14 = ulong.RotateLeft(a20 ^ d0, 18);
-            var b24 = ulong.RotateLeft(a21 ^ d1, 2);
-            var b09 = ulong.RotateLeft(a22 ^ d2, 61);
-            var b19 = ulong.RotateLeft(a23 ^ d3, 56);
-            var b04 = ulong.RotateLeft(a24 ^ d4, 14);
-
-            // chi
-            a00 = b00 ^ (~b01 & b02);
-            a01 = b01 ^ (~b02 & b03);
-            a02 = b02 ^ (~b03 & b04);
-            a03 = b03 ^ (~b04 & b00);
-            a04 = b04 ^ (~b00 & b01);
-            a05 = b05 ^ (~b06 & b07);
-            a06 = b06 ^ (~b07 & b08);
-            a07 = b07 ^ (~b08 & b09);
-            a08 = b08 ^ (~b09 & b05);
-            a09 = b09 ^ (~b05 & b06);
-            a10 = b10 ^ (~b11 & b12);
-            a11 = b11 ^ (~b12 & b13);
-            a12 = b12 ^ (~b13 & b14);
-            a13 = b13 ^ (~b14 & b10);
-            a14 = b14 ^ (~b10 & b11);
-            a15 = b15 ^ (~b16 & b17);
-            a16 = b16 ^ (~b17 & b18);
-            a17 = b17 ^ (~b18 & b19);
-            a18 = b18 ^ (~b19 & b15);
-            a19 = b19 ^ (~b15 & b16);
-            a20 = b20 ^ (~b21 & b22);
-            a21 = b21 ^ (~b22 & b23);
-            a22 = b22 ^ (~b23 & b24);
-            a23 = b23 ^ (~b24 & b20);
-            a24 = b24 ^ (~b20 & b21);
-
-            // iota
-            a00 ^= rc[round];
-        }
-
-        s[0] = a00; s[1] = a01; s[2] = a02; s[3] = a03; s[4] = a04;
-        s[5] = a05; s[6] = a06; s[7] = a07; s[8] = a08; s[9] = a09;
-        s[10] = a10; s[11] = a11; s[12] = a12; s[13] = a13; s[14] = a14;
-        s[15] = a15; s[16] = a16; s[17] = a17; s[18] = a18; s[19] = a19;
-        s[20] = a20; s[21] = a21; s[22] = a22; s[23] = a23; s[24] = a24;
-    }
-
-    [InlineArray(25)]
+    /// <summary>
+    /// The 25 lanes as five planes (the lanes of one y) of eight slots: lane (x, y) at index 8y + x. Slots 5 to
+    /// 7 of each plane hold nothing; the AVX-512 path loads and stores whole planes and writes them freely,
+    /// and the scalar path never reads them.
+    /// </summary>
+    [InlineArray(40)]
     private struct State
     {
         private ulong _lane;
+
+        /// <summary>Where lane <paramref name="lane"/> (= x + 5y) lives.</summary>
+        public static int Index(int lane) => (8 * (lane / 5)) + (lane % 5);
     }
 
     [InlineArray(Rate)]
