@@ -57,14 +57,13 @@ public sealed class TransactionProcessor
         ArgumentNullException.ThrowIfNull(state);
         _state.Begin(state);
         _vm.SetContext(block, default, default, []);
-        var rejection = Validate(transaction, block, out var sender, out var intrinsicGas, out var gasPrice);
+        var rejection = Validate(transaction, block, out var sender, out var senderAccount, out var intrinsicGas, out var gasPrice);
         if (rejection is not null)
         {
             return rejection;
         }
 
         var blobGas = transaction.BlobGas;
-        var senderAccount = _state.Account(sender);
 
         // Buy the gas at the effective price; blob gas at the blob base fee is burned and never refunded.
         var upfront = new UInt256(transaction.GasLimit) * gasPrice;
@@ -81,7 +80,7 @@ public sealed class TransactionProcessor
 
         if (Spec.HasAccessLists)
         {
-            WarmAccessList(transaction, sender, block);
+            WarmAccessList(transaction, senderAccount, block);
         }
 
         _vm.SetContext(block, sender, gasPrice, transaction.BlobVersionedHashes);
@@ -120,7 +119,7 @@ public sealed class TransactionProcessor
             coinbasePayment,
             result.Output,
             result.IsSuccess ? result.CreatedAddress : null,
-            [.. _state.Logs],
+            _state.CopyLogs(),
             _state.BuildReadSet(),
             _state.BuildWriteSet(Spec.ClearsEmptyAccounts));
     }
@@ -128,9 +127,9 @@ public sealed class TransactionProcessor
     /// <summary>EIP-2929/2930/3651: the sender, the recipient, the declared access list and the coinbase start warm
     /// (the precompiles always are, see <see cref="JournaledState.SetAlwaysWarm"/>). A creation's own address is
     /// warmed when it is computed.</summary>
-    private void WarmAccessList(Transaction transaction, in Address sender, BlockContext block)
+    private void WarmAccessList(Transaction transaction, AccountEntry sender, BlockContext block)
     {
-        _state.WarmUpAccount(sender);
+        _state.WarmUp(sender);
         if (transaction.To is { } to)
         {
             _state.WarmUpAccount(to);
@@ -153,9 +152,16 @@ public sealed class TransactionProcessor
 
     /// <summary>The checks of go-ethereum's pre-check and gas purchase, in its order, so that the first reason
     /// reported matches.</summary>
-    private TransactionResult? Validate(Transaction transaction, BlockContext block, out Address sender, out ulong intrinsicGas, out UInt256 gasPrice)
+    private TransactionResult? Validate(
+        Transaction transaction,
+        BlockContext block,
+        out Address sender,
+        out AccountEntry senderAccount,
+        out ulong intrinsicGas,
+        out UInt256 gasPrice)
     {
         sender = default;
+        senderAccount = null!; // set before the first check that can pass; unused after a rejection
         intrinsicGas = 0;
         gasPrice = default;
         var rules = Spec.TransactionRules;
@@ -182,7 +188,8 @@ public sealed class TransactionProcessor
             return Reject(TransactionRejectionReason.InvalidSignature, "No sender recovers from the signature.");
         }
 
-        var account = _state.Account(sender);
+        // Handed back so that the gas purchase and the access list do not look the sender up again.
+        var account = senderAccount = _state.Account(sender);
         if (account.Nonce == ulong.MaxValue)
         {
             return Reject(TransactionRejectionReason.NonceMax, "The sender's nonce is 2^64-1 (EIP-2681).");

@@ -26,7 +26,12 @@ public sealed class InMemoryState : IStateReader
             return false;
         }
 
-        account = account with { HasStorage = _storage.TryGetValue(address, out var slots) && slots.Count > 0 };
+        // Stored accounts never carry HasStorage (it is derived here), so the copy is needed only when it is set.
+        if (_storage.TryGetValue(address, out var slots) && slots.Count > 0)
+        {
+            account = account with { HasStorage = true };
+        }
+
         return true;
     }
 
@@ -111,9 +116,28 @@ public sealed class InMemoryState : IStateReader
             _accounts[write.Address] = new AccountInfo(write.Nonce, write.Balance, write.CodeHash);
         }
 
+        // A transaction's slot writes come grouped by account: look each account's slots up once per run.
+        Dictionary<UInt256, UInt256>? slots = null;
+        var owner = default(Address);
         foreach (var write in writes.Storage)
         {
-            SetStorage(write.Address, write.Slot, write.Value);
+            if (slots is null || write.Address != owner)
+            {
+                owner = write.Address;
+                if (!_storage.TryGetValue(owner, out slots))
+                {
+                    _storage[owner] = slots = [];
+                }
+            }
+
+            if (write.Value.IsZero)
+            {
+                slots.Remove(write.Slot);
+            }
+            else
+            {
+                slots[write.Slot] = write.Value;
+            }
         }
     }
 }

@@ -22,11 +22,24 @@ public sealed class JournaledState
     private readonly Dictionary<Address, AccountEntry> _accounts = [];
     private readonly Stack<AccountEntry> _freeEntries = new();
     private HashSet<Address> _alwaysWarm = [];
+
+    // The bits set in any always-warm address, per word: an address with a bit outside them cannot be in the set,
+    // so an ordinary address is ruled out by three compares instead of a hash-set lookup each time an entry is made
+    // (the precompiles' addresses are all zero but for their last byte).
+    private ulong _alwaysWarmBits0;
+    private ulong _alwaysWarmBits8;
+    private uint _alwaysWarmBits16;
     private readonly List<JournalEntry> _journal = [];
     private readonly List<LogEntry> _logs = [];
     private readonly List<BlockHashRead> _blockHashReads = [];
+    private readonly List<AccountRead> _accountReads = [];
+    private readonly List<StorageRead> _storageReads = [];
+    private readonly List<AccountWrite> _accountWrites = [];
+    private readonly List<StorageWrite> _storageWrites = [];
     private readonly CodeAnalysisCache _codeCache;
     private IStateReader _reader = EmptyStateReader.Instance;
+    private Hash256 _lastCodeHash;
+    private CodeInfo? _lastCode;
     private long _refund;
 
     public JournaledState(CodeAnalysisCache? codeCache = null)
@@ -97,6 +110,14 @@ public sealed class JournaledState
     {
         ArgumentNullException.ThrowIfNull(addresses);
         _alwaysWarm = [.. addresses];
+        (_alwaysWarmBits0, _alwaysWarmBits8, _alwaysWarmBits16) = (0, 0, 0);
+        foreach (var address in _alwaysWarm)
+        {
+            var bytes = address.Bytes;
+            _alwaysWarmBits0 |= MemoryMarshal.Read<ulong>(bytes);
+            _alwaysWarmBits8 |= MemoryMarshal.Read<ulong>(bytes[8..]);
+            _alwaysWarmBits16 |= MemoryMarshal.Read<uint>(bytes[16..]);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -115,16 +136,26 @@ public sealed class JournaledState
     {
         if (!_freeEntries.TryPop(out var entry))
         {
-            return new AccountEntry(address) { Flags = _alwaysWarm.Contains(address) ? AccountFlags.Warm : AccountFlags.None };
+            return new AccountEntry(address) { Flags = IsAlwaysWarm(address) ? AccountFlags.Warm : AccountFlags.None };
         }
 
         entry.Reset(address);
-        if (_alwaysWarm.Contains(address))
+        if (IsAlwaysWarm(address))
         {
             entry.Flags = AccountFlags.Warm;
         }
 
         return entry;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsAlwaysWarm(in Address address)
+    {
+        var bytes = address.Bytes;
+        return (MemoryMarshal.Read<ulong>(bytes) & ~_alwaysWarmBits0) == 0
+            && (MemoryMarshal.Read<ulong>(bytes[8..]) & ~_alwaysWarmBits8) == 0
+            && (MemoryMarshal.Read<uint>(bytes[16..]) & ~_alwaysWarmBits16) == 0
+            && _alwaysWarm.Contains(address);
     }
 
     private void Load(AccountEntry entry)
@@ -169,7 +200,17 @@ public sealed class JournaledState
             return account.Code = CodeInfo.Empty;
         }
 
-        return account.Code = _codeCache.GetOrAdd(account.CodeHash, _reader.GetCode(account.CodeHash));
+        // Code is addressed by its hash, so the last contract's analysis serves the next transaction calling the
+        // same contract without asking the reader and the shared cache again.
+        if (_lastCode is not null && account.CodeHash == _lastCodeHash)
+        {
+            return account.Code = _lastCode;
+        }
+
+        var info = _codeCache.GetOrAdd(account.CodeHash, _reader.GetCode(account.CodeHash));
+        _lastCodeHash = account.CodeHash;
+        _lastCode = info;
+        return account.Code = info;
     }
 
     /// <summary>Whether the address has a nonce, code or storage: CREATE there would collide (EIP-684, EIP-7610).</summary>
@@ -315,7 +356,7 @@ public sealed class JournaledState
     }
 
     public bool IsWarm(in Address address) =>
-        _accounts.TryGetValue(address, out var account) ? account.IsWarm : _alwaysWarm.Contains(address);
+        _accounts.TryGetValue(address, out var account) ? account.IsWarm : IsAlwaysWarm(address);
 
     /// <summary>Warms a storage slot; true when it was cold.</summary>
     public bool WarmUpSlot(in Address address, in UInt256 slot) => WarmUpSlot(Entry(address), slot);
@@ -504,8 +545,12 @@ public sealed class JournaledState
     /// <summary>Every account and slot read from the reader, with the values seen.</summary>
     public TransactionReadSet BuildReadSet()
     {
-        var accounts = new List<AccountRead>(_accounts.Count);
-        var storage = new List<StorageRead>();
+        // Gathered in lists kept across transactions and copied out once at their final size: one array per
+        // non-empty list instead of a list object and its regrown arrays on every transaction.
+        var accounts = _accountReads;
+        var storage = _storageReads;
+        accounts.Clear();
+        storage.Clear();
         foreach (var account in _accounts.Values)
         {
             if (account.Loaded)
@@ -527,7 +572,7 @@ public sealed class JournaledState
             }
         }
 
-        return new TransactionReadSet(accounts, storage, [.. _blockHashReads]);
+        return new TransactionReadSet(ToArray(accounts), ToArray(storage), ToArray(_blockHashReads));
     }
 
     /// <summary>
@@ -536,8 +581,10 @@ public sealed class JournaledState
     /// </summary>
     public TransactionWriteSet BuildWriteSet(bool deleteEmptyTouched)
     {
-        var accounts = new List<AccountWrite>();
-        var storage = new List<StorageWrite>();
+        var accounts = _accountWrites;
+        var storage = _storageWrites;
+        accounts.Clear();
+        storage.Clear();
         foreach (var account in _accounts.Values)
         {
             if ((account.Flags & AccountFlags.Touched) == 0)
@@ -572,10 +619,12 @@ public sealed class JournaledState
 
             // Storage writes alone do not write the account's fields, so that Block-STM sees no conflict
             // between them and readers of the balance or nonce.
+            // Read in place: AccountInfo is large, and Nullable<T>.Value copies it on every access.
+            ref readonly var original = ref Nullable.GetValueRefOrDefaultRef(in account.Original);
             var changed = !existedBefore || created
-                || account.Nonce != account.Original!.Value.Nonce
-                || account.Balance != account.Original.Value.Balance
-                || account.CodeHash != account.Original.Value.CodeHash;
+                || account.Nonce != original.Nonce
+                || account.Balance != original.Balance
+                || account.CodeHash != original.CodeHash;
             if (changed)
             {
                 accounts.Add(new AccountWrite(
@@ -589,8 +638,14 @@ public sealed class JournaledState
             }
         }
 
-        return new TransactionWriteSet(accounts, storage);
+        return new TransactionWriteSet(ToArray(accounts), ToArray(storage));
     }
+
+    /// <summary>The logs so far as a result's own copy (the list is reused by the next transaction).</summary>
+    internal IReadOnlyList<LogEntry> CopyLogs() => ToArray(_logs);
+
+    /// <summary>A copy that outlives the reused list; the shared empty array when there is nothing.</summary>
+    private static T[] ToArray<T>(List<T> items) => items.Count == 0 ? [] : items.ToArray();
 
     /// <summary>The address 0x00…0n of a standard precompile.</summary>
     internal static Address PrecompileAddress(byte index)
