@@ -19,20 +19,47 @@ public sealed class BlockStmOptions
     /// </summary>
     public bool FallBackOnDependencyChains { get; init; } = true;
 
+    /// <summary>How a block found to be a dependency chain is finished: run again in order here, or abandoned to the caller.</summary>
+    public DependencyChainAction OnDependencyChain { get; init; } = DependencyChainAction.RunSequentially;
+
     /// <summary>Executions to watch before judging whether the block is a chain (a few aborts at the start are normal).</summary>
     public int DependencyChainSampleSize { get; init; } = 64;
 
-    /// <summary>The share of executions that are re-executions at which the block counts as a chain.</summary>
-    public double DependencyChainReExecutionRatio { get; init; } = 0.5;
+    /// <summary>
+    /// The share of executions that are re-executions at which the block counts as a chain. In a chain every
+    /// transaction but the first runs about twice (once too early, once after the one before it), so a chain settles
+    /// near one half; a third already means speculation wastes more than it wins.
+    /// </summary>
+    public double DependencyChainReExecutionRatio { get; init; } = 0.3;
+
+    /// <summary>
+    /// About how many locations a transaction writes, to size the multi-version memory for a block up front (growing
+    /// it mid-block stops every worker that adds a location). A hint only; 0 lets it grow from small.
+    /// </summary>
+    public int LocationsPerTransactionHint { get; init; } = 6;
 
     /// <summary>Test hook: when it returns true for (transaction, incarnation), that validation fails as if a read had changed.</summary>
     internal Func<int, int, bool>? InjectValidationFailure { get; init; }
+
+    /// <summary>These options with another <see cref="OnDependencyChain"/>.</summary>
+    internal BlockStmOptions WithDependencyChainAction(DependencyChainAction action) => new()
+    {
+        ThreadCount = ThreadCount,
+        SequentialBelowTransactionCount = SequentialBelowTransactionCount,
+        FallBackOnDependencyChains = FallBackOnDependencyChains,
+        OnDependencyChain = action,
+        DependencyChainSampleSize = DependencyChainSampleSize,
+        DependencyChainReExecutionRatio = DependencyChainReExecutionRatio,
+        LocationsPerTransactionHint = LocationsPerTransactionHint,
+        InjectValidationFailure = InjectValidationFailure,
+    };
 
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ThreadCount, 1, nameof(ThreadCount));
         ArgumentOutOfRangeException.ThrowIfNegative(SequentialBelowTransactionCount, nameof(SequentialBelowTransactionCount));
         ArgumentOutOfRangeException.ThrowIfNegative(DependencyChainSampleSize, nameof(DependencyChainSampleSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(LocationsPerTransactionHint, nameof(LocationsPerTransactionHint));
         if (!(DependencyChainReExecutionRatio > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(DependencyChainReExecutionRatio), DependencyChainReExecutionRatio, "The ratio must be positive.");

@@ -40,15 +40,38 @@ public readonly record struct CapturedRead<TValue>(CapturedReadKind Kind, Transa
 public sealed class CapturedReads<TKey, TValue>
     where TKey : notnull
 {
-    private readonly Dictionary<TKey, CapturedRead<TValue>> _reads = [];
+    private readonly SmallMap<TKey, CapturedRead<TValue>> _reads;
+
+    public CapturedReads()
+        : this(new SmallMap<TKey, CapturedRead<TValue>>())
+    {
+    }
+
+    private CapturedReads(SmallMap<TKey, CapturedRead<TValue>> reads)
+    {
+        _reads = reads;
+    }
 
     public int Count => _reads.Count;
 
     public bool TryGet(TKey key, out CapturedRead<TValue> read) => _reads.TryGetValue(key, out read);
 
     /// <summary>Records the first read of <paramref name="key"/>; a later one keeps the first.</summary>
-    public void Capture(TKey key, in CapturedRead<TValue> read) => _reads.TryAdd(key, read);
+    public void Capture(TKey key, in CapturedRead<TValue> read)
+    {
+        ref var slot = ref _reads.GetValueRefOrAddDefault(key, out var exists);
+        if (!exists)
+        {
+            slot = read;
+        }
+    }
+
+    /// <summary>Forgets every read, keeping the room (an execution view reuses one set for all its executions).</summary>
+    internal void Clear() => _reads.Clear();
+
+    /// <summary>A copy of exactly these reads, to keep as the transaction's read set while this one is reused.</summary>
+    internal CapturedReads<TKey, TValue> ToCompact() => new(_reads.ToCompact());
 
     /// <summary>A struct enumerator, so that validation allocates nothing.</summary>
-    public Dictionary<TKey, CapturedRead<TValue>>.Enumerator GetEnumerator() => _reads.GetEnumerator();
+    public SmallMap<TKey, CapturedRead<TValue>>.Enumerator GetEnumerator() => _reads.GetEnumerator();
 }

@@ -10,7 +10,7 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
 {
     private readonly MultiVersionMemory<TKey, TValue> _memory;
     private readonly TransactionSuspendedException _suspension = new();
-    private CapturedReads<TKey, TValue> _reads = new();
+    private readonly CapturedReads<TKey, TValue> _reads = new();
 
     public ExecutionView(MultiVersionMemory<TKey, TValue> memory)
     {
@@ -24,15 +24,18 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
 
     public bool IsSuspended => BlockingTransaction >= 0;
 
-    /// <summary>The reads of the current execution.</summary>
-    public CapturedReads<TKey, TValue> Reads => _reads;
+    /// <summary>
+    /// The reads of the execution that just ended, copied to exactly their size: the view's own set is reused by
+    /// the next execution, while this copy stays with the transaction's record until the block is done.
+    /// </summary>
+    public CapturedReads<TKey, TValue> TakeReads() => _reads.ToCompact();
 
-    /// <summary>Starts an execution of <paramref name="transactionIndex"/> with a fresh read set (the last one belongs to the transaction's record).</summary>
+    /// <summary>Starts an execution of <paramref name="transactionIndex"/> with an empty read set.</summary>
     public void Begin(int transactionIndex)
     {
         TransactionIndex = transactionIndex;
         BlockingTransaction = -1;
-        _reads = new CapturedReads<TKey, TValue>();
+        _reads.Clear();
     }
 
     public bool TryRead(TKey key, out TValue value)

@@ -1,79 +1,96 @@
+using System.Runtime.InteropServices;
+
 namespace Hyperion.Execution;
 
 /// <summary>
 /// The versions of one location: for each transaction that wrote it (in its last incarnation), the value or
 /// delta it wrote, or an ESTIMATE marker while that transaction is being re-executed. Kept sorted by
-/// transaction index in two parallel arrays, so a read is a binary search and a short walk down. Its own lock
-/// guards it: two transactions touching different locations never contend (no global lock).
+/// transaction index, so a read is a binary search and a short walk down. Its own lock guards it: two
+/// transactions touching different locations never contend (no global lock).
 /// </summary>
+/// <remarks>
+/// A block makes one of these per location it writes (tens of thousands), and most locations have exactly one
+/// writer, so the first entry lives in the object itself and an array is made only for a second; the lock is the
+/// monitor of the instance, which is never handed outside the multi-version memory. Fewer, smaller objects that
+/// live as long as the block are what keeps the garbage collector and the caches from dominating a block of
+/// small transactions.
+/// </remarks>
 internal sealed class LocationVersions<TKey, TValue>
     where TKey : notnull
 {
-    private readonly Lock _gate = new();
-    private int[] _writers = new int[2];
-    private Entry[] _entries = new Entry[2];
+    private Entry _single;
+    private Entry[]? _many;
     private int _count;
 
-    public LocationVersions(TKey key)
+    public LocationVersions(TKey key, int hash)
     {
         Key = key;
+        Hash = hash;
     }
 
     public TKey Key { get; }
 
+    /// <summary>The key's hash, kept so that a probe of the location table compares it before the key.</summary>
+    public int Hash { get; }
+
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (this)
+            {
+                return _count == 0;
+            }
+        }
+    }
+
+    /// <summary>The entries, sorted by writer. Call under the lock; valid until the next insertion.</summary>
+    private Span<Entry> Entries => _many is null ? MemoryMarshal.CreateSpan(ref _single, _count) : _many.AsSpan(0, _count);
+
     public void Write(TransactionVersion version, in WriteOp<TValue> operation)
     {
-        var entry = new Entry(version.Incarnation, operation, IsEstimate: false);
-        lock (_gate)
+        var entry = new Entry(version.TransactionIndex, version.Incarnation, operation, IsEstimate: false);
+        lock (this)
         {
-            var position = Array.BinarySearch(_writers, 0, _count, version.TransactionIndex);
+            var position = Find(Entries, version.TransactionIndex);
             if (position >= 0)
             {
-                _entries[position] = entry;
+                Entries[position] = entry;
                 return;
             }
 
-            position = ~position;
-            if (_count == _writers.Length)
-            {
-                Array.Resize(ref _writers, _count * 2);
-                Array.Resize(ref _entries, _count * 2);
-            }
-
-            Array.Copy(_writers, position, _writers, position + 1, _count - position);
-            Array.Copy(_entries, position, _entries, position + 1, _count - position);
-            _writers[position] = version.TransactionIndex;
-            _entries[position] = entry;
-            _count++;
+            Insert(~position, entry);
         }
     }
 
     public void Remove(int transactionIndex)
     {
-        lock (_gate)
+        lock (this)
         {
-            var position = Array.BinarySearch(_writers, 0, _count, transactionIndex);
+            var entries = Entries;
+            var position = Find(entries, transactionIndex);
             if (position < 0)
             {
                 return;
             }
 
+            entries[(position + 1)..].CopyTo(entries[position..]);
             _count--;
-            Array.Copy(_writers, position + 1, _writers, position, _count - position);
-            Array.Copy(_entries, position + 1, _entries, position, _count - position);
+
             // Drop the reference so that a removed value does not outlive its version.
-            _entries[_count] = default;
+            (_many is null ? ref _single : ref _many[_count]) = default;
         }
     }
 
     public void MarkEstimate(int transactionIndex)
     {
-        lock (_gate)
+        lock (this)
         {
-            var position = Array.BinarySearch(_writers, 0, _count, transactionIndex);
+            var entries = Entries;
+            var position = Find(entries, transactionIndex);
             if (position >= 0)
             {
-                _entries[position] = _entries[position] with { IsEstimate = true };
+                entries[position] = entries[position] with { IsEstimate = true };
             }
         }
     }
@@ -84,41 +101,42 @@ internal sealed class LocationVersions<TKey, TValue>
     /// </summary>
     public VersionedRead<TValue> Read(int reader, IPreStateReader<TKey, TValue> preState)
     {
-        lock (_gate)
+        lock (this)
         {
-            var top = HighestBelow(reader);
+            var entries = Entries;
+            var top = HighestBelow(entries, reader);
             if (top < 0)
             {
                 return VersionedRead<TValue>.FromStorage(preState.Read(Key));
             }
 
-            ref readonly var entry = ref _entries[top];
+            ref readonly var entry = ref entries[top];
             if (entry.IsEstimate)
             {
-                return VersionedRead<TValue>.Blocked(_writers[top]);
+                return VersionedRead<TValue>.Blocked(entry.Writer);
             }
 
             if (entry.Operation.Delta is null)
             {
-                return VersionedRead<TValue>.FromVersion(new TransactionVersion(_writers[top], entry.Incarnation), entry.Operation.Value);
+                return VersionedRead<TValue>.FromVersion(new TransactionVersion(entry.Writer, entry.Incarnation), entry.Operation.Value);
             }
 
             // Walk down to the base of the deltas: the nearest plain write, or the pre-state below all of them.
             var basePosition = top - 1;
-            while (basePosition >= 0 && _entries[basePosition].Operation.Delta is not null && !_entries[basePosition].IsEstimate)
+            while (basePosition >= 0 && entries[basePosition].Operation.Delta is not null && !entries[basePosition].IsEstimate)
             {
                 basePosition--;
             }
 
-            if (basePosition >= 0 && _entries[basePosition].IsEstimate)
+            if (basePosition >= 0 && entries[basePosition].IsEstimate)
             {
-                return VersionedRead<TValue>.Blocked(_writers[basePosition]);
+                return VersionedRead<TValue>.Blocked(entries[basePosition].Writer);
             }
 
-            var value = basePosition >= 0 ? _entries[basePosition].Operation.Value : preState.Read(Key);
+            var value = basePosition >= 0 ? entries[basePosition].Operation.Value : preState.Read(Key);
             for (var position = basePosition + 1; position <= top; position++)
             {
-                value = _entries[position].Operation.Delta!.Apply(value);
+                value = entries[position].Operation.Delta!.Apply(value);
             }
 
             return VersionedRead<TValue>.FromDeltas(value);
@@ -132,43 +150,85 @@ internal sealed class LocationVersions<TKey, TValue>
     /// </summary>
     public VersionedRead<TValue> PeekSource(int reader)
     {
-        lock (_gate)
+        lock (this)
         {
-            var top = HighestBelow(reader);
+            var entries = Entries;
+            var top = HighestBelow(entries, reader);
             if (top < 0)
             {
                 return default;
             }
 
-            ref readonly var entry = ref _entries[top];
+            ref readonly var entry = ref entries[top];
             if (entry.IsEstimate)
             {
-                return VersionedRead<TValue>.Blocked(_writers[top]);
+                return VersionedRead<TValue>.Blocked(entry.Writer);
             }
 
             return entry.Operation.Delta is null
-                ? new VersionedRead<TValue>(VersionedReadKind.Versioned, new TransactionVersion(_writers[top], entry.Incarnation), default!)
+                ? new VersionedRead<TValue>(VersionedReadKind.Versioned, new TransactionVersion(entry.Writer, entry.Incarnation), default!)
                 : new VersionedRead<TValue>(VersionedReadKind.Resolved, default, default!);
         }
     }
 
-    public bool IsEmpty
+    /// <summary>Inserts at <paramref name="position"/>, moving to (or growing) the array when the object's one entry is taken.</summary>
+    private void Insert(int position, in Entry entry)
     {
-        get
+        if (_many is null)
         {
-            lock (_gate)
+            if (_count == 0)
             {
-                return _count == 0;
+                _single = entry;
+                _count = 1;
+                return;
+            }
+
+            _many = new Entry[4];
+            _many[0] = _single;
+            _single = default;
+        }
+        else if (_count == _many.Length)
+        {
+            Array.Resize(ref _many, _count * 2);
+        }
+
+        Array.Copy(_many, position, _many, position + 1, _count - position);
+        _many[position] = entry;
+        _count++;
+    }
+
+    /// <summary>The position of <paramref name="writer"/>, or the bitwise complement of where it would go.</summary>
+    private static int Find(ReadOnlySpan<Entry> entries, int writer)
+    {
+        int low = 0, high = entries.Length - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) >> 1);
+            var at = entries[middle].Writer;
+            if (at == writer)
+            {
+                return middle;
+            }
+
+            if (at < writer)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
             }
         }
+
+        return ~low;
     }
 
     /// <summary>The position of the highest writer below <paramref name="reader"/>, or -1. Call under the lock.</summary>
-    private int HighestBelow(int reader)
+    private static int HighestBelow(ReadOnlySpan<Entry> entries, int reader)
     {
-        var position = Array.BinarySearch(_writers, 0, _count, reader);
+        var position = Find(entries, reader);
         return (position >= 0 ? position : ~position) - 1;
     }
 
-    private readonly record struct Entry(int Incarnation, WriteOp<TValue> Operation, bool IsEstimate);
+    private readonly record struct Entry(int Writer, int Incarnation, WriteOp<TValue> Operation, bool IsEstimate);
 }

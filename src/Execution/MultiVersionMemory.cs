@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Hyperion.Execution;
 
 /// <summary>
@@ -10,29 +8,45 @@ namespace Hyperion.Execution;
 /// markers: a reader that hits one waits for the writer instead of reading a value that is about to change.
 /// </summary>
 /// <remarks>
-/// Locations are found through a concurrent dictionary and each has its own small lock
-/// (<see cref="LocationVersions{TKey, TValue}"/>): no lock is ever held across two locations. The last write set of
+/// Locations are found through a <see cref="LocationTable{TKey, TValue}"/> (open addressing, sized for the block) and
+/// each has its own small lock (<see cref="LocationVersions{TKey, TValue}"/>): no lock is ever held across two locations. The last write set of
 /// each transaction is kept (the paper's last_written_locations) to turn it into estimates and to drop the
 /// locations a new incarnation no longer writes.
 /// </remarks>
 public sealed class MultiVersionMemory<TKey, TValue>
     where TKey : notnull
 {
-    private readonly ConcurrentDictionary<TKey, LocationVersions<TKey, TValue>> _locations = new();
+    /// <summary>
+    /// Each transaction's last write set sits this many references (a cache line) from the next: workers record
+    /// neighbouring transactions at the same moment.
+    /// </summary>
+    private const int LastWritesStride = 8;
+
+    private readonly LocationTable<TKey, TValue> _locations;
     private readonly WriteSet<TKey, TValue>?[] _lastWrites;
+    private readonly int _transactionCount;
+    private readonly int _expectedLocations;
     private readonly IPreStateReader<TKey, TValue> _preState;
     private readonly IEqualityComparer<TValue> _valueComparer;
 
-    public MultiVersionMemory(int transactionCount, IPreStateReader<TKey, TValue> preState, IEqualityComparer<TValue>? valueComparer = null)
+    /// <param name="transactionCount">The block's transactions.</param>
+    /// <param name="preState">The state below the block.</param>
+    /// <param name="valueComparer">Compares values built from deltas at validation.</param>
+    /// <param name="expectedLocations">How many locations the block will likely write: the map is made that big at once rather than grown while workers wait.</param>
+    public MultiVersionMemory(int transactionCount, IPreStateReader<TKey, TValue> preState, IEqualityComparer<TValue>? valueComparer = null, int expectedLocations = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
         ArgumentNullException.ThrowIfNull(preState);
-        _lastWrites = new WriteSet<TKey, TValue>?[transactionCount];
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedLocations);
+        _locations = new LocationTable<TKey, TValue>((int)Math.Max(expectedLocations, Math.Min(int.MaxValue, transactionCount * 4L)));
+        _transactionCount = transactionCount;
+        _expectedLocations = expectedLocations;
+        _lastWrites = new WriteSet<TKey, TValue>?[transactionCount * LastWritesStride];
         _preState = preState;
         _valueComparer = valueComparer ?? EqualityComparer<TValue>.Default;
     }
 
-    public int TransactionCount => _lastWrites.Length;
+    public int TransactionCount => _transactionCount;
 
     /// <summary>
     /// Stores the writes of <paramref name="version"/> and removes the locations its previous incarnation wrote
@@ -43,11 +57,11 @@ public sealed class MultiVersionMemory<TKey, TValue>
     {
         ArgumentNullException.ThrowIfNull(writes);
         var index = version.TransactionIndex;
-        var previous = _lastWrites[index];
+        var previous = _lastWrites[index * LastWritesStride];
         var wroteNewLocation = false;
         foreach (var (key, operation) in writes)
         {
-            _locations.GetOrAdd(key, static key => new LocationVersions<TKey, TValue>(key)).Write(version, operation);
+            _locations.GetOrAdd(key).Write(version, operation);
             wroteNewLocation |= previous is null || !previous.ContainsKey(key);
         }
 
@@ -57,14 +71,14 @@ public sealed class MultiVersionMemory<TKey, TValue>
         {
             foreach (var (key, _) in previous)
             {
-                if (!writes.ContainsKey(key) && _locations.TryGetValue(key, out var location))
+                if (!writes.ContainsKey(key))
                 {
-                    location.Remove(index);
+                    _locations.Find(key)?.Remove(index);
                 }
             }
         }
 
-        Volatile.Write(ref _lastWrites[index], writes);
+        Volatile.Write(ref _lastWrites[index * LastWritesStride], writes);
         return wroteNewLocation;
     }
 
@@ -74,17 +88,14 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// </summary>
     public void ConvertWritesToEstimates(int transactionIndex)
     {
-        if (Volatile.Read(ref _lastWrites[transactionIndex]) is not { } writes)
+        if (Volatile.Read(ref _lastWrites[transactionIndex * LastWritesStride]) is not { } writes)
         {
             return;
         }
 
         foreach (var (key, _) in writes)
         {
-            if (_locations.TryGetValue(key, out var location))
-            {
-                location.MarkEstimate(transactionIndex);
-            }
+            _locations.Find(key)?.MarkEstimate(transactionIndex);
         }
     }
 
@@ -93,7 +104,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// it (its deltas applied over their base), the pre-state, or the transaction to wait for.
     /// </summary>
     public VersionedRead<TValue> Read(TKey key, int transactionIndex) =>
-        _locations.TryGetValue(key, out var location)
+        _locations.Find(key) is { } location
             ? location.Read(transactionIndex, _preState)
             : VersionedRead<TValue>.FromStorage(_preState.Read(key));
 
@@ -117,16 +128,25 @@ public sealed class MultiVersionMemory<TKey, TValue>
     }
 
     /// <summary>The last write set recorded for a transaction, or null when it has not finished an execution.</summary>
-    public WriteSet<TKey, TValue>? LastWrites(int transactionIndex) => Volatile.Read(ref _lastWrites[transactionIndex]);
+    public WriteSet<TKey, TValue>? LastWrites(int transactionIndex) => Volatile.Read(ref _lastWrites[transactionIndex * LastWritesStride]);
 
     /// <summary>
     /// The block's effect once every transaction is executed and validated: the final value of each location some
     /// transaction wrote (the last write in transaction order, with the deltas above it applied).
     /// </summary>
-    public Dictionary<TKey, TValue> FinalValues()
+    public Dictionary<TKey, TValue> FinalValues() => FinalValues(0, 1);
+
+    /// <summary>
+    /// One part of <see cref="FinalValues()"/>: the final values of the locations whose keys fall in part
+    /// <paramref name="part"/> of <paramref name="parts"/> (<see cref="PartitionedDictionary{TKey, TValue}.PartOf"/>),
+    /// so that each worker can build its part at once when the block is done.
+    /// </summary>
+    public Dictionary<TKey, TValue> FinalValues(int part, int parts)
     {
-        var values = new Dictionary<TKey, TValue>(_locations.Count);
-        foreach (var (key, location) in _locations)
+        ArgumentOutOfRangeException.ThrowIfNegative(part);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(part, parts);
+        var values = new Dictionary<TKey, TValue>(_expectedLocations / parts);
+        foreach (var location in _locations.Part(part, parts))
         {
             if (location.IsEmpty)
             {
@@ -139,7 +159,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
                 throw new InvalidOperationException($"An ESTIMATE of transaction {read.BlockingTransaction} is left after the block finished.");
             }
 
-            values.Add(key, read.Value);
+            values.Add(location.Key, read.Value);
         }
 
         return values;
@@ -147,7 +167,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
 
     private bool IsStillValid(TKey key, int transactionIndex, in CapturedRead<TValue> captured)
     {
-        var location = _locations.GetValueOrDefault(key);
+        var location = _locations.Find(key);
         switch (captured.Kind)
         {
             case CapturedReadKind.Storage:

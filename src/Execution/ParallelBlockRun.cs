@@ -19,7 +19,14 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     private readonly MultiVersionMemory<TKey, TValue> _memory;
     private readonly Scheduler _scheduler;
     private readonly TxnLastInputOutput<TKey, TValue, TOutput> _lastInputOutput;
+    /// <summary>
+    /// Per transaction, whether it ran before; one cache line each (<see cref="ExecutedStride"/> ints), because
+    /// workers run neighbouring transactions at the same moment and would otherwise fight over shared lines.
+    /// </summary>
     private readonly int[] _executedBefore;
+
+    /// <summary>The final values, one part per active worker, built by the workers together once the block is done.</summary>
+    private readonly Dictionary<TKey, TValue>[] _finalParts;
     private readonly TaskCompletionSource<BlockExecutionResult<TKey, TValue, TOutput>> _completion =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -28,11 +35,16 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     private volatile bool _halted;
     private volatile bool _fallBackToSequential;
     private Exception? _engineFailure;
+    private const int ExecutedStride = 16;
+
+    /// <summary>How often a worker adds its counts to the shared ones that the dependency-chain watch reads.</summary>
+    private const int PublishEvery = 8;
+
+    // The workers' counts so far, published every few executions (each worker keeps its own, on its own line, so
+    // that counting does not make the workers share a cache line on every transaction).
     private long _executions;
     private long _reExecutions;
-    private long _validations;
-    private long _validationAborts;
-    private long _dependencySuspensions;
+    private readonly WorkerCounters[] _counters;
 
     public ParallelBlockRun(
         int transactionCount,
@@ -49,10 +61,19 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         _cancellation = cancellation;
         _activeWorkers = Math.Min(poolSize, transactionCount);
         _workersRemaining = poolSize;
-        _memory = new MultiVersionMemory<TKey, TValue>(transactionCount, preState);
+        _memory = new MultiVersionMemory<TKey, TValue>(
+            transactionCount,
+            preState,
+            expectedLocations: (int)Math.Min(int.MaxValue / 2, (long)transactionCount * options.LocationsPerTransactionHint));
         _scheduler = new Scheduler(transactionCount);
         _lastInputOutput = new TxnLastInputOutput<TKey, TValue, TOutput>(transactionCount);
-        _executedBefore = new int[transactionCount];
+        _executedBefore = new int[transactionCount * ExecutedStride];
+        _finalParts = new Dictionary<TKey, TValue>[Math.Max(1, _activeWorkers)];
+        _counters = new WorkerCounters[Math.Max(1, _activeWorkers)];
+        for (var worker = 0; worker < _counters.Length; worker++)
+        {
+            _counters[worker] = new WorkerCounters();
+        }
     }
 
     public Task<BlockExecutionResult<TKey, TValue, TOutput>> Completion => _completion.Task;
@@ -63,7 +84,13 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         {
             if (workerIndex < _activeWorkers)
             {
-                Work();
+                Work(workerIndex);
+
+                // Every worker leaves the loop once the scheduler is done, so they gather the result together.
+                if (_scheduler.IsDone && !_halted)
+                {
+                    _finalParts[workerIndex] = _memory.FinalValues(workerIndex, _activeWorkers);
+                }
             }
         }
         catch (Exception failure)
@@ -81,9 +108,10 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
 
     public void Abandon(Exception reason) => _completion.TrySetException(reason);
 
-    private void Work()
+    private void Work(int workerIndex)
     {
         var view = new ExecutionView<TKey, TValue>(_memory);
+        var counters = _counters[workerIndex];
         var task = SchedulerTask.None;
         var idle = default(SpinWait);
         while (!_scheduler.IsDone && !_halted)
@@ -97,11 +125,11 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             switch (task.Kind)
             {
                 case SchedulerTaskKind.Execution:
-                    task = Execute(task.Version, view);
+                    task = Execute(task.Version, view, counters);
                     idle.Reset();
                     break;
                 case SchedulerTaskKind.Validation:
-                    task = Validate(task.Version);
+                    task = Validate(task.Version, counters);
                     idle.Reset();
                     break;
                 default:
@@ -119,16 +147,16 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     }
 
     /// <summary>The paper's try_execute: runs the version, records its reads and writes, or suspends it on the transaction it waits for.</summary>
-    private SchedulerTask Execute(TransactionVersion version, ExecutionView<TKey, TValue> view)
+    private SchedulerTask Execute(TransactionVersion version, ExecutionView<TKey, TValue> view, WorkerCounters counters)
     {
         var index = version.TransactionIndex;
         while (true)
         {
             view.Begin(index);
-            Interlocked.Increment(ref _executions);
-            if (Interlocked.Exchange(ref _executedBefore[index], 1) != 0)
+            counters.Executions++;
+            if (Interlocked.Exchange(ref _executedBefore[index * ExecutedStride], 1) != 0)
             {
-                Interlocked.Increment(ref _reExecutions);
+                counters.ReExecutions++;
             }
 
             TransactionResult<TKey, TValue, TOutput> result = default;
@@ -148,7 +176,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             {
                 if (_scheduler.AddDependency(index, view.BlockingTransaction))
                 {
-                    Interlocked.Increment(ref _dependencySuspensions);
+                    counters.DependencySuspensions++;
                     return SchedulerTask.None;
                 }
 
@@ -160,25 +188,25 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             if (failure is null)
             {
                 writes = result.Writes ?? new WriteSet<TKey, TValue>();
-                _lastInputOutput.RecordSuccess(index, view.Reads, writes, result.Output);
+                _lastInputOutput.RecordSuccess(index, view.TakeReads(), writes, result.Output);
             }
             else
             {
                 writes = new WriteSet<TKey, TValue>();
-                _lastInputOutput.RecordFailure(index, view.Reads, writes, failure);
+                _lastInputOutput.RecordFailure(index, view.TakeReads(), writes, failure);
             }
 
             var wroteNewLocation = _memory.Record(version, writes);
-            WatchForDependencyChain();
+            WatchForDependencyChain(counters);
             return _scheduler.FinishExecution(index, version.Incarnation, wroteNewLocation);
         }
     }
 
     /// <summary>The paper's needs_reexecution: validates the last read set, and aborts the version when a read changed.</summary>
-    private SchedulerTask Validate(TransactionVersion version)
+    private SchedulerTask Validate(TransactionVersion version, WorkerCounters counters)
     {
         var index = version.TransactionIndex;
-        Interlocked.Increment(ref _validations);
+        counters.Validations++;
         var reads = _lastInputOutput.ReadSet(index);
         var valid = reads is not null
             && _memory.ValidateReadSet(index, reads)
@@ -186,7 +214,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         var aborted = !valid && _scheduler.TryValidationAbort(index, version.Incarnation);
         if (aborted)
         {
-            Interlocked.Increment(ref _validationAborts);
+            counters.ValidationAborts++;
             _memory.ConvertWritesToEstimates(index);
         }
 
@@ -197,14 +225,17 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     /// Gives up on parallel execution when, after a sample, re-executions are a large share of all executions: the
     /// block is (mostly) a chain, where every transaction waits for the one before and speculation only adds work.
     /// </summary>
-    private void WatchForDependencyChain()
+    private void WatchForDependencyChain(WorkerCounters counters)
     {
-        if (!_options.FallBackOnDependencyChains || _fallBackToSequential)
+        if (!_options.FallBackOnDependencyChains || _fallBackToSequential || counters.Executions - counters.PublishedExecutions < PublishEvery)
         {
             return;
         }
 
-        var executions = Volatile.Read(ref _executions);
+        Interlocked.Add(ref _reExecutions, counters.ReExecutions - counters.PublishedReExecutions);
+        var executions = Interlocked.Add(ref _executions, counters.Executions - counters.PublishedExecutions);
+        counters.PublishedExecutions = counters.Executions;
+        counters.PublishedReExecutions = counters.ReExecutions;
         if (executions >= _options.DependencyChainSampleSize
             && Volatile.Read(ref _reExecutions) >= _options.DependencyChainReExecutionRatio * executions)
         {
@@ -224,6 +255,14 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             }
 
             _cancellation.ThrowIfCancellationRequested();
+            if (_fallBackToSequential && _options.OnDependencyChain == DependencyChainAction.Abandon)
+            {
+                var stats = Stats(BlockExecutionMode.ParallelThenSequential, sequential: null);
+                ExecutionMetrics.Record(stats);
+                _completion.TrySetException(new BlockAbandonedException(stats));
+                return;
+            }
+
             var result = _fallBackToSequential ? RunSequentially() : CollectResult();
             ExecutionMetrics.Record(result.Stats);
             _completion.TrySetResult(result);
@@ -258,7 +297,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             outputs[index] = _lastInputOutput.Output(index);
         }
 
-        return new BlockExecutionResult<TKey, TValue, TOutput>(_memory.FinalValues(), outputs, Stats(BlockExecutionMode.Parallel, sequential: null));
+        return new BlockExecutionResult<TKey, TValue, TOutput>(new PartitionedDictionary<TKey, TValue>(_finalParts), outputs, Stats(BlockExecutionMode.Parallel, sequential: null));
     }
 
     private BlockExecutionResult<TKey, TValue, TOutput> RunSequentially()
@@ -276,23 +315,42 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         var rerunBySequential = 0L;
         if (sequential is not null)
         {
-            foreach (var executed in _executedBefore)
+            for (var index = 0; index < _transactionCount; index++)
             {
-                rerunBySequential += executed;
+                rerunBySequential += _executedBefore[index * ExecutedStride];
             }
         }
 
+        // Read after every worker left (the last one completes the block), so the counts are final.
         return new BlockExecutionStats
         {
             Mode = mode,
             TransactionCount = _transactionCount,
             WorkerCount = _activeWorkers,
-            Executions = _executions + (sequential?.Executions ?? 0),
-            ReExecutions = _reExecutions + rerunBySequential,
-            Validations = _validations,
-            ValidationAborts = _validationAborts,
-            DependencySuspensions = _dependencySuspensions,
+            Executions = _counters.Sum(static c => c.Executions) + (sequential?.Executions ?? 0),
+            ReExecutions = _counters.Sum(static c => c.ReExecutions) + rerunBySequential,
+            Validations = _counters.Sum(static c => c.Validations),
+            ValidationAborts = _counters.Sum(static c => c.ValidationAborts),
+            DependencySuspensions = _counters.Sum(static c => c.DependencySuspensions),
             Elapsed = Stopwatch.GetElapsedTime(_started),
         };
+    }
+
+    /// <summary>
+    /// One worker's counts, written by that worker alone. Padded so that two workers' counters never share a cache
+    /// line (the padding fields are never used).
+    /// </summary>
+    private sealed class WorkerCounters
+    {
+#pragma warning disable CS0169, IDE0051 // Padding: keeps the next object's fields off this one's cache lines.
+        private readonly long _padding0, _padding1, _padding2, _padding3, _padding4, _padding5, _padding6, _padding7;
+#pragma warning restore CS0169, IDE0051
+        public long Executions;
+        public long ReExecutions;
+        public long Validations;
+        public long ValidationAborts;
+        public long DependencySuspensions;
+        public long PublishedExecutions;
+        public long PublishedReExecutions;
     }
 }

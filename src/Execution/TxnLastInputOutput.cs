@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Hyperion.Execution;
 
 /// <summary>
@@ -7,34 +9,30 @@ namespace Hyperion.Execution;
 /// <remarks>
 /// A slot is written by the worker that ran the execution before it reports the execution finished to the
 /// scheduler, and read by workers that learned of it through the scheduler (whose status locks order the two).
-/// Only one execution of a transaction runs at a time, so a slot has one writer.
+/// Only one execution of a transaction runs at a time, so a slot has one writer. Workers finish neighbouring
+/// transactions at the same moment, so each slot is padded to a cache line of its own.
 /// </remarks>
 public sealed class TxnLastInputOutput<TKey, TValue, TOutput>
     where TKey : notnull
 {
-    private readonly CapturedReads<TKey, TValue>?[] _reads;
-    private readonly WriteSet<TKey, TValue>?[] _writes;
-    private readonly TOutput[] _outputs;
-    private readonly Exception?[] _failures;
+    private readonly Slot[] _slots;
 
     public TxnLastInputOutput(int transactionCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
-        _reads = new CapturedReads<TKey, TValue>?[transactionCount];
-        _writes = new WriteSet<TKey, TValue>?[transactionCount];
-        _outputs = new TOutput[transactionCount];
-        _failures = new Exception?[transactionCount];
+        _slots = new Slot[transactionCount];
     }
 
-    public int TransactionCount => _outputs.Length;
+    public int TransactionCount => _slots.Length;
 
     /// <summary>Records an execution that completed: its reads, its writes and its output.</summary>
     public void RecordSuccess(int transactionIndex, CapturedReads<TKey, TValue> reads, WriteSet<TKey, TValue> writes, TOutput output)
     {
-        _outputs[transactionIndex] = output;
-        Volatile.Write(ref _failures[transactionIndex], null);
-        Volatile.Write(ref _writes[transactionIndex], writes);
-        Volatile.Write(ref _reads[transactionIndex], reads);
+        ref var slot = ref _slots[transactionIndex];
+        slot.Output = output;
+        Volatile.Write(ref slot.Failure, null);
+        Volatile.Write(ref slot.Writes, writes);
+        Volatile.Write(ref slot.Reads, reads);
     }
 
     /// <summary>
@@ -43,17 +41,30 @@ public sealed class TxnLastInputOutput<TKey, TValue, TOutput>
     /// </summary>
     public void RecordFailure(int transactionIndex, CapturedReads<TKey, TValue> reads, WriteSet<TKey, TValue> emptyWrites, Exception failure)
     {
-        _outputs[transactionIndex] = default!;
-        Volatile.Write(ref _failures[transactionIndex], failure);
-        Volatile.Write(ref _writes[transactionIndex], emptyWrites);
-        Volatile.Write(ref _reads[transactionIndex], reads);
+        ref var slot = ref _slots[transactionIndex];
+        slot.Output = default!;
+        Volatile.Write(ref slot.Failure, failure);
+        Volatile.Write(ref slot.Writes, emptyWrites);
+        Volatile.Write(ref slot.Reads, reads);
     }
 
-    public CapturedReads<TKey, TValue>? ReadSet(int transactionIndex) => Volatile.Read(ref _reads[transactionIndex]);
+    public CapturedReads<TKey, TValue>? ReadSet(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Reads);
 
-    public WriteSet<TKey, TValue>? WriteSet(int transactionIndex) => Volatile.Read(ref _writes[transactionIndex]);
+    public WriteSet<TKey, TValue>? WriteSet(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Writes);
 
-    public TOutput Output(int transactionIndex) => _outputs[transactionIndex];
+    public TOutput Output(int transactionIndex) => _slots[transactionIndex].Output;
 
-    public Exception? Failure(int transactionIndex) => Volatile.Read(ref _failures[transactionIndex]);
+    public Exception? Failure(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Failure);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Slot
+    {
+        public CapturedReads<TKey, TValue>? Reads;
+        public WriteSet<TKey, TValue>? Writes;
+        public Exception? Failure;
+        public TOutput Output;
+#pragma warning disable CS0169, IDE0051 // Padding: the next transaction's slot starts on another cache line.
+        private readonly long _padding0, _padding1, _padding2, _padding3;
+#pragma warning restore CS0169, IDE0051
+    }
 }

@@ -4,42 +4,44 @@ namespace Hyperion.Execution;
 /// The locations one execution of a transaction changed, at most one operation each, as the transaction's
 /// final word on them: a later write replaces an earlier one, a delta after a value is applied to it at once,
 /// and two deltas chain. The executor fills it and hands it over in its result; it must not change it afterwards
-/// (the multi-version memory keeps it as the transaction's last write set).
+/// (the multi-version memory keeps it as the transaction's last write set). Kept compact (see <see cref="SmallMap{TKey, TValue}"/>):
+/// the block holds every transaction's last write set until it is done.
 /// </summary>
 public sealed class WriteSet<TKey, TValue>
     where TKey : notnull
 {
-    private readonly Dictionary<TKey, WriteOp<TValue>> _operations;
+    private readonly SmallMap<TKey, WriteOp<TValue>> _operations;
 
     public WriteSet()
+        : this(4)
     {
-        _operations = [];
     }
 
     public WriteSet(int capacity)
     {
-        _operations = new Dictionary<TKey, WriteOp<TValue>>(capacity);
+        _operations = new SmallMap<TKey, WriteOp<TValue>>(capacity);
     }
 
     public int Count => _operations.Count;
 
-    public void Write(TKey key, TValue value) => _operations[key] = WriteOp<TValue>.Write(value);
+    public void Write(TKey key, TValue value) => _operations.Set(key, WriteOp<TValue>.Write(value));
 
     public void AddDelta(TKey key, IDeltaOp<TValue> delta)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        if (!_operations.TryGetValue(key, out var earlier))
+        ref var operation = ref _operations.GetValueRefOrAddDefault(key, out var exists);
+        if (!exists)
         {
-            _operations[key] = WriteOp<TValue>.AddDelta(delta);
+            operation = WriteOp<TValue>.AddDelta(delta);
         }
-        else if (earlier.Delta is { } earlierDelta)
+        else if (operation.Delta is { } earlierDelta)
         {
-            _operations[key] = WriteOp<TValue>.AddDelta(new DeltaSequence<TValue>(earlierDelta, delta));
+            operation = WriteOp<TValue>.AddDelta(new DeltaSequence<TValue>(earlierDelta, delta));
         }
         else
         {
             // The transaction already fixed the value, so the delta has nothing lazy left to do.
-            _operations[key] = WriteOp<TValue>.Write(delta.Apply(earlier.Value));
+            operation = WriteOp<TValue>.Write(delta.Apply(operation.Value));
         }
     }
 
@@ -47,6 +49,6 @@ public sealed class WriteSet<TKey, TValue>
 
     public bool ContainsKey(TKey key) => _operations.ContainsKey(key);
 
-    /// <summary>A struct enumerator, so that walking a write set in the hot path allocates nothing.</summary>
-    public Dictionary<TKey, WriteOp<TValue>>.Enumerator GetEnumerator() => _operations.GetEnumerator();
+    /// <summary>A struct enumerator in write order, so that walking a write set in the hot path allocates nothing.</summary>
+    public SmallMap<TKey, WriteOp<TValue>>.Enumerator GetEnumerator() => _operations.GetEnumerator();
 }

@@ -94,6 +94,11 @@ public sealed class MultiVersionMemoryTests
 
                 var expectedFinal = model.FinalValues();
                 Assert.Equal(expectedFinal.OrderBy(p => p.Key), memory.FinalValues().OrderBy(p => p.Key));
+
+                // Built in parts (as the workers do when a block is done), the final values are the same.
+                var parts = new PartitionedDictionary<int, long>([.. Enumerable.Range(0, 3).Select(part => memory.FinalValues(part, 3))]);
+                Assert.Equal(expectedFinal.OrderBy(p => p.Key), parts.OrderBy(p => p.Key));
+                Assert.All(expectedFinal, pair => Assert.Equal(pair.Value, parts[pair.Key]));
             },
             iter: 1500,
             threads: 1);

@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace Hyperion.Execution.Benchmarks;
+
+/// <summary>The command line: --workload, --txs, --accounts, --threads, and how many runs (--warmup, --repeat) and the seed.</summary>
+internal sealed record BenchmarkOptions
+{
+    public string Workload { get; init; } = "transfers";
+
+    public int Transactions { get; init; } = 10_000;
+
+    public int Accounts { get; init; } = 10_000;
+
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    public int Warmup { get; init; } = 6;
+
+    public int Repeat { get; init; } = 9;
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Senders are recovered inside the timed block execution (a block imported from the network) rather than before
+    /// it (a node's own mempool recovers them at admission, which is the default).
+    /// </summary>
+    public bool RecoverSenders { get; init; }
+
+    /// <summary>Per-run figures (wall and CPU time, Block-STM's statistics) on standard error.</summary>
+    public bool Verbose { get; init; }
+
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--recover-senders" or "--verbose")
+            {
+                options = args[i] == "--verbose" ? options with { Verbose = true } : options with { RecoverSenders = true };
+                continue;
+            }
+
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
+            options = args[i] switch
+            {
+                "--workload" => options with { Workload = value },
+                "--txs" => options with { Transactions = Number(value) },
+                "--accounts" => options with { Accounts = Number(value) },
+                "--threads" => options with { Threads = Number(value) },
+                "--warmup" => options with { Warmup = Number(value) },
+                "--repeat" => options with { Repeat = Number(value) },
+                "--seed" => options with { Seed = Number(value) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --workload <name> --txs <n> --accounts <k> --threads <t> [--warmup <w>] [--repeat <r>] [--seed <s>] [--recover-senders] [--verbose]"),
+            };
+            i++;
+        }
+
+        return options;
+    }
+
+    private static int Number(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+}

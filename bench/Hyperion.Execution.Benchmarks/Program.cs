@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using Hyperion.Core.Transactions;
+using Hyperion.Execution;
+using Hyperion.Execution.Benchmarks;
+using Hyperion.Execution.Evm;
+using Hyperion.Execution.Tests.Evm;
+
+// Block-STM against the sequential reference executor on the same block, in one process. The block is built and its
+// transactions signed before anything is timed; signing leaves each sender cached in its transaction, as recovery
+// at mempool admission would, so by default neither executor pays for recovery (--recover-senders gives each run
+// freshly decoded transactions instead, and recovery becomes part of the block's execution: in order for the
+// sequential executor, on the workers for Block-STM). After warm-up runs both executors run the block alternately
+// and the medians are compared. Timed: the block's execution up to its receipts and state changes. Not timed: the
+// trie roots, computed afterwards by the same code for both to check that the state roots are equal.
+var options = BenchmarkOptions.Parse(args);
+var workload = Workloads.Create(options.Workload, options.Transactions, options.Accounts, options.Seed);
+var sequential = new SequentialBlockExecutor();
+using var parallel = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = options.Threads });
+
+var sequentialTimes = new List<double>();
+var parallelRuns = new List<(double Milliseconds, long ReExecutions)>();
+EvmBlockResult? sequentialResult = null;
+EvmBlockResult? parallelResult = null;
+for (var run = 0; run < options.Warmup + options.Repeat; run++)
+{
+    // Decoding (when senders are to be recovered in the run) happens here, before the clock starts.
+    var sequentialBlock = BlockFor(workload.Block);
+    var parallelBlock = BlockFor(workload.Block);
+    var (sequentialMs, sequentialCpu) = Time(() => sequentialResult = sequential.Execute(sequentialBlock, workload.PreState));
+    var (parallelMs, parallelCpu) = Time(() => parallelResult = parallel.Execute(parallelBlock, workload.PreState));
+    if (options.Verbose)
+    {
+        Console.Error.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"run {run}: sequential {sequentialMs:F1} ms (cpu {sequentialCpu:F0}), Block-STM {parallelMs:F1} ms (cpu {parallelCpu:F0}) {parallelResult!.Stats}"));
+    }
+
+    if (run >= options.Warmup)
+    {
+        sequentialTimes.Add(sequentialMs);
+        parallelRuns.Add((parallelMs, parallelResult!.Stats?.ReExecutions ?? 0));
+    }
+}
+
+sequentialTimes.Sort();
+var sequentialMedian = sequentialTimes[sequentialTimes.Count / 2];
+parallelRuns.Sort((a, b) => a.Milliseconds.CompareTo(b.Milliseconds));
+var parallelMedian = parallelRuns[parallelRuns.Count / 2];
+var rootsEqual = sequentialResult!.StateRoot == parallelResult!.StateRoot && sequentialResult.ReceiptsRoot == parallelResult.ReceiptsRoot;
+Console.WriteLine(string.Create(
+    CultureInfo.InvariantCulture,
+    $"workload={options.Workload} txs={options.Transactions} threads={options.Threads} seq_ms={sequentialMedian:F1} par_ms={parallelMedian.Milliseconds:F1} speedup={sequentialMedian / parallelMedian.Milliseconds:F2} reexec={parallelMedian.ReExecutions} roots_equal={(rootsEqual ? "true" : "false")}"));
+return rootsEqual ? 0 : 1;
+
+// The block as a run gets it: as built (senders known), or decoded afresh so that the run recovers every sender.
+EvmBlock BlockFor(EvmBlock block) => options.RecoverSenders
+    ? block with { Transactions = [.. block.Transactions.Select(static transaction => Transaction.Decode(transaction.Encode()))] }
+    : block;
+
+// Wall-clock and process CPU milliseconds of one run, after a collection so that no run pays for another's garbage.
+static (double WallMs, double CpuMs) Time(Action run)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var started = Stopwatch.GetTimestamp();
+    run();
+    var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    return (wall, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+}

@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using Hyperion.Core;
+
+namespace Hyperion.Execution.Evm;
+
+/// <summary>Which part of the world an <see cref="EvmLocation"/> names.</summary>
+public enum EvmLocationKind : byte
+{
+    /// <summary>An account's existence, nonce, code hash and storage generation (everything but the balance).</summary>
+    Account,
+
+    /// <summary>
+    /// An account's balance, on its own so that lazy credits (fees to the coinbase, plain value transfers) land as
+    /// deltas that do not conflict with readers of the nonce or code.
+    /// </summary>
+    Balance,
+
+    /// <summary>One storage slot of one account.</summary>
+    Storage,
+}
+
+/// <summary>
+/// A location of Ethereum state as Block-STM tracks it: the unit that transactions read and write, and that
+/// conflicts are detected on. Accounts are split into <see cref="EvmLocationKind.Account"/> and
+/// <see cref="EvmLocationKind.Balance"/> so that fee and transfer deltas never collide with nonce or code reads.
+/// Code is not a location: it is addressed by its hash, which the account location holds, so the bytes for a hash
+/// never change and live in a <see cref="BlockCodeStore"/>; a read of the code hash is what gets validated.
+/// </summary>
+public readonly struct EvmLocation : IEquatable<EvmLocation>
+{
+    private EvmLocation(EvmLocationKind kind, in Address address, in UInt256 slot)
+    {
+        Kind = kind;
+        Address = address;
+        Slot = slot;
+    }
+
+    public EvmLocationKind Kind { get; }
+
+    public Address Address { get; }
+
+    /// <summary>The storage slot (zero for the other kinds).</summary>
+    public UInt256 Slot { get; }
+
+    public static EvmLocation Account(in Address address) => new(EvmLocationKind.Account, address, default);
+
+    public static EvmLocation Balance(in Address address) => new(EvmLocationKind.Balance, address, default);
+
+    public static EvmLocation Storage(in Address address, in UInt256 slot) => new(EvmLocationKind.Storage, address, slot);
+
+    public bool Equals(EvmLocation other) =>
+        Kind == other.Kind && Slot.U0 == other.Slot.U0 && Slot == other.Slot && Address == other.Address;
+
+    public override bool Equals(object? obj) => obj is EvmLocation other && Equals(other);
+
+    /// <summary>Cheap and well spread: addresses and slots are hashes or small numbers, so a few words suffice.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override int GetHashCode() => HashCode.Combine(Address.GetHashCode(), Slot.U0, Slot.U3, (byte)Kind);
+
+    public static bool operator ==(EvmLocation left, EvmLocation right) => left.Equals(right);
+
+    public static bool operator !=(EvmLocation left, EvmLocation right) => !left.Equals(right);
+
+    public override string ToString() => Kind switch
+    {
+        EvmLocationKind.Account => $"account {Address}",
+        EvmLocationKind.Balance => $"balance {Address}",
+        _ => $"storage {Address}[{Slot}]",
+    };
+}

@@ -1,0 +1,138 @@
+using Hyperion.Core;
+using Hyperion.Evm;
+
+namespace Hyperion.Execution.Evm;
+
+/// <summary>
+/// Turns the EVM's final writes of one transaction (<see cref="TransactionWriteSet"/>) into Block-STM location
+/// writes, against what the transaction read (<see cref="StateViewReader"/>): a location is written only when its
+/// value changed, the lazy recipient's credit becomes a <see cref="BalanceIncrement"/>, and deletions and creations
+/// bump the account's storage generation instead of rewriting every slot.
+/// </summary>
+internal static class WriteSetTranslator
+{
+    public static WriteSet<EvmLocation, EvmValue> Translate(TransactionWriteSet writes, StateViewReader reads, BlockCodeStore code)
+    {
+        var result = new WriteSet<EvmLocation, EvmValue>(Capacity(writes, reads));
+        foreach (var write in writes.Accounts)
+        {
+            // The EVM loads every account before it writes it, so the read is there.
+            if (!reads.TryGetRead(write.Address, out var read))
+            {
+                throw new InvalidOperationException($"The EVM wrote {write.Address} without reading it.");
+            }
+
+            if (read.LazyBalance)
+            {
+                WriteLazyCredit(result, write, read);
+                continue;
+            }
+
+            var before = read.Account;
+            var after = write.Deleted
+                ? Deleted(before)
+                : new AccountState(
+                    Exists: true,
+                    write.Nonce,
+                    write.CodeHash,
+                    // EIP-7610's "had storage" only ever matters for storage from before the block (see BlockStateOverlay).
+                    HasStorage: before.HasStorage && !write.StorageCleared,
+                    write.StorageCleared ? before.StorageGeneration + 1 : before.StorageGeneration);
+            if (after != before)
+            {
+                result.Write(EvmLocation.Account(write.Address), EvmValue.FromAccount(after));
+            }
+
+            var balance = write.Deleted ? UInt256.Zero : write.Balance;
+            if (!read.BalanceRead || balance != read.Balance)
+            {
+                result.Write(EvmLocation.Balance(write.Address), EvmValue.FromBalance(balance));
+            }
+
+            if (write.Code is { Length: > 0 } deployed)
+            {
+                code.Add(write.CodeHash, deployed);
+            }
+        }
+
+        foreach (var write in writes.Storage)
+        {
+            // Written in the account's generation as this transaction leaves it (a creation starts a new one).
+            var generation = result.TryGet(EvmLocation.Account(write.Address), out var account)
+                ? account.Value.Account.StorageGeneration
+                : reads.ReadAccount(write.Address).StorageGeneration;
+            result.Write(EvmLocation.Storage(write.Address, write.Slot), EvmValue.FromStorage(write.Value, generation));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// At most the locations the write set becomes: two per account (one for a lazily credited one), one per slot,
+    /// and the coinbase's credit. Sized so, the write set (kept until the block is done) has no slack.
+    /// </summary>
+    private static int Capacity(TransactionWriteSet writes, StateViewReader reads)
+    {
+        var capacity = writes.Storage.Count + 1;
+        foreach (var write in writes.Accounts)
+        {
+            capacity += reads.TryGetRead(write.Address, out var read) && read.LazyBalance ? 1 : 2;
+        }
+
+        return capacity;
+    }
+
+    /// <summary>
+    /// The deferred coinbase payment (<see cref="TransactionProcessor.DefersCoinbasePayment"/>): a positive tip is a
+    /// <see cref="BalanceIncrement"/>. A zero tip still touches the coinbase (EIP-161), which deletes it if it
+    /// exists and is empty; the balance is read only when nothing else rules that out, so that transactions with
+    /// no tip do not all depend on the coinbase balance.
+    /// </summary>
+    /// <param name="writes">The transaction's location writes.</param>
+    /// <param name="reads">What the transaction read.</param>
+    /// <param name="coinbase">The block's coinbase.</param>
+    /// <param name="tip">The tip as a delta; null for no tip.</param>
+    public static void PayCoinbase(WriteSet<EvmLocation, EvmValue> writes, StateViewReader reads, in Address coinbase, BalanceIncrement? tip)
+    {
+        if (tip is not null)
+        {
+            writes.AddDelta(EvmLocation.Balance(coinbase), tip);
+            return;
+        }
+
+        var accountLocation = EvmLocation.Account(coinbase);
+        var account = writes.TryGet(accountLocation, out var accountWrite) ? accountWrite.Value.Account : reads.ReadAccount(coinbase);
+
+        // Not flagged as existing: it exists only through a non-zero balance (then it is not empty) or not at all.
+        if (!account.Exists || account.Nonce != 0 || account.HasCode)
+        {
+            return;
+        }
+
+        var balanceLocation = EvmLocation.Balance(coinbase);
+        var balance = !writes.TryGet(balanceLocation, out var balanceWrite)
+            ? reads.ReadBalance(coinbase)
+            : balanceWrite.IsDelta ? balanceWrite.ApplyTo(EvmValue.FromBalance(reads.ReadBalance(coinbase))).Balance : balanceWrite.Value.Balance;
+        if (balance.IsZero)
+        {
+            writes.Write(accountLocation, EvmValue.FromAccount(Deleted(account)));
+        }
+    }
+
+    private static AccountState Deleted(in AccountState before) =>
+        AccountState.Absent with { StorageGeneration = before.StorageGeneration + 1 };
+
+    /// <summary>The plain transfer's recipient: its only change is the credit (the EVM started it from a placeholder zero).</summary>
+    private static void WriteLazyCredit(WriteSet<EvmLocation, EvmValue> result, in AccountWrite write, in AccountRead read)
+    {
+        if (write.Deleted || write.Nonce != read.Account.Nonce || write.CodeHash != read.Account.CodeHash)
+        {
+            throw new InvalidOperationException($"The lazily credited recipient {write.Address} changed beyond its balance.");
+        }
+
+        if (!write.Balance.IsZero)
+        {
+            result.AddDelta(EvmLocation.Balance(write.Address), new BalanceIncrement(write.Balance));
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+
+namespace Hyperion.Execution;
+
+/// <summary>
+/// The multi-version memory's map from location to its versions: an open-addressing hash table sized for the block
+/// up front, whose slots are claimed by compare-and-swap and never freed (a location once written stays, its
+/// versions come and go). A lookup is a hash and a short linear probe through one array, an insert allocates only
+/// the location's own <see cref="LocationVersions{TKey, TValue}"/>, and the end of the block walks the array in
+/// order; a general concurrent dictionary costs a node per entry, a lock per insert and a pointer chase per step.
+/// A location whose probe runs long (the size hint was far too small) goes to an overflow dictionary instead.
+/// </summary>
+internal sealed class LocationTable<TKey, TValue>
+    where TKey : notnull
+{
+    /// <summary>Slots probed before a location goes to the overflow dictionary.</summary>
+    private const int MaxProbes = 32;
+
+    /// <summary>The most slots a table gets (16 M: 192 MiB with the hashes); a bigger block spills into the overflow.</summary>
+    private const int MaxCapacity = 1 << 24;
+
+    private readonly LocationVersions<TKey, TValue>?[] _slots;
+
+    // The hash of each claimed slot, written by the thread that claimed it, read only by the walks at the end of the
+    // block (after the workers are done), so that a walk picks its part without touching the other parts' objects.
+    private readonly int[] _hashes;
+    private readonly int _shift;
+    private readonly ConcurrentDictionary<TKey, LocationVersions<TKey, TValue>> _overflow = new();
+    private volatile bool _overflowUsed;
+
+    /// <param name="expectedLocations">About how many locations will be stored; the table has at least twice the slots.</param>
+    public LocationTable(int expectedLocations)
+    {
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(expectedLocations * 2L, 64, MaxCapacity));
+        _slots = new LocationVersions<TKey, TValue>?[capacity];
+        _hashes = new int[capacity];
+        _shift = 32 - BitOperations.Log2((uint)capacity);
+    }
+
+    /// <summary>The location's versions, or null when no transaction has written it yet.</summary>
+    public LocationVersions<TKey, TValue>? Find(TKey key)
+    {
+        var hash = EqualityComparer<TKey>.Default.GetHashCode(key);
+        var index = Start(hash);
+        for (var probe = 0; probe < MaxProbes; probe++)
+        {
+            var slot = Volatile.Read(ref _slots[index]);
+            if (slot is null)
+            {
+                // Slots are never freed, so a location stored at all is stored before the first empty slot.
+                return null;
+            }
+
+            if (slot.Hash == hash && EqualityComparer<TKey>.Default.Equals(slot.Key, key))
+            {
+                return slot;
+            }
+
+            index = (index + 1) & (_slots.Length - 1);
+        }
+
+        return _overflowUsed && _overflow.TryGetValue(key, out var overflowed) ? overflowed : null;
+    }
+
+    /// <summary>The location's versions, made (once, whichever thread gets there first) if it has none yet.</summary>
+    public LocationVersions<TKey, TValue> GetOrAdd(TKey key)
+    {
+        var hash = EqualityComparer<TKey>.Default.GetHashCode(key);
+        var index = Start(hash);
+        LocationVersions<TKey, TValue>? made = null;
+        for (var probe = 0; probe < MaxProbes; probe++)
+        {
+            var slot = Volatile.Read(ref _slots[index]);
+            if (slot is null)
+            {
+                made ??= new LocationVersions<TKey, TValue>(key, hash);
+                slot = Interlocked.CompareExchange(ref _slots[index], made, null);
+                if (slot is null)
+                {
+                    _hashes[index] = hash;
+                    return made;
+                }
+            }
+
+            if (slot.Hash == hash && EqualityComparer<TKey>.Default.Equals(slot.Key, key))
+            {
+                return slot;
+            }
+
+            index = (index + 1) & (_slots.Length - 1);
+        }
+
+        _overflowUsed = true;
+        return _overflow.GetOrAdd(key, static (key, hash) => new LocationVersions<TKey, TValue>(key, hash), hash);
+    }
+
+    /// <summary>
+    /// Every location whose hash falls in part <paramref name="part"/> of <paramref name="parts"/> (as
+    /// <see cref="PartitionedDictionary{TKey, TValue}.PartOf"/> divides them). Only once no thread adds locations.
+    /// </summary>
+    public IEnumerable<LocationVersions<TKey, TValue>> Part(int part, int parts)
+    {
+        for (var index = 0; index < _slots.Length; index++)
+        {
+            var slot = _slots[index];
+            if (slot is not null && (uint)_hashes[index] % (uint)parts == (uint)part)
+            {
+                yield return slot;
+            }
+        }
+
+        if (_overflowUsed)
+        {
+            foreach (var (_, location) in _overflow)
+            {
+                if ((uint)location.Hash % (uint)parts == (uint)part)
+                {
+                    yield return location;
+                }
+            }
+        }
+    }
+
+    /// <summary>Fibonacci hashing: the top bits of hash × 2^32/φ, so that keys with poor low bits (small integers) spread too.</summary>
+    private int Start(int hash) => (int)(((uint)hash * 2654435769u) >> _shift);
+}

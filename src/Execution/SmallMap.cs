@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+
+namespace Hyperion.Execution;
+
+/// <summary>
+/// A map for the few keys one transaction reads or writes: its entries sit in one array in insertion order and are
+/// found by a linear scan, with a hash index added only past <see cref="IndexThreshold"/> entries. A block keeps
+/// every transaction's read and write sets until it is done, so their size and object count are what the garbage
+/// collector and the caches pay for; a dictionary per set costs two arrays with a hash and link per entry.
+/// </summary>
+public sealed class SmallMap<TKey, TValue>
+    where TKey : notnull
+{
+    public const int IndexThreshold = 16;
+
+    private Entry[] _entries;
+    private int _count;
+    private Dictionary<TKey, int>? _index;
+
+    internal SmallMap(int capacity = 4)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _entries = capacity == 0 ? [] : new Entry[capacity];
+    }
+
+    /// <summary>A map over exactly these entries (the array is taken, not copied).</summary>
+    private SmallMap(Entry[] entries, int count, Dictionary<TKey, int>? index)
+    {
+        _entries = entries;
+        _count = count;
+        _index = index;
+    }
+
+    public int Count => _count;
+
+    public bool ContainsKey(TKey key) => IndexOf(key) >= 0;
+
+    public bool TryGetValue(TKey key, out TValue value)
+    {
+        var index = IndexOf(key);
+        if (index < 0)
+        {
+            value = default!;
+            return false;
+        }
+
+        value = _entries[index].Value;
+        return true;
+    }
+
+    /// <summary>The value of <paramref name="key"/>, added as default if absent (<paramref name="exists"/> says which). Valid until the next add.</summary>
+    internal ref TValue GetValueRefOrAddDefault(TKey key, out bool exists)
+    {
+        var index = IndexOf(key);
+        exists = index >= 0;
+        if (!exists)
+        {
+            index = Add(key);
+        }
+
+        return ref _entries[index].Value;
+    }
+
+    internal void Set(TKey key, TValue value) => GetValueRefOrAddDefault(key, out _) = value;
+
+    /// <summary>Forgets every entry, keeping the array for the next use.</summary>
+    internal void Clear()
+    {
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>())
+        {
+            Array.Clear(_entries, 0, _count);
+        }
+
+        _count = 0;
+        _index?.Clear();
+    }
+
+    /// <summary>
+    /// A copy sized to the entries, for keeping after a reused map is cleared. It has no hash index (kept sets are
+    /// walked, not searched); a lookup scans, and an add past the threshold builds the index again.
+    /// </summary>
+    internal SmallMap<TKey, TValue> ToCompact() => new(_count == 0 ? [] : _entries.AsSpan(0, _count).ToArray(), _count, null);
+
+    public Enumerator GetEnumerator() => new(_entries, _count);
+
+    private int IndexOf(TKey key)
+    {
+        if (_index is { Count: > 0 })
+        {
+            return _index.TryGetValue(key, out var found) ? found : -1;
+        }
+
+        var entries = _entries;
+        for (var i = 0; i < _count; i++)
+        {
+            if (EqualityComparer<TKey>.Default.Equals(entries[i].Key, key))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private int Add(TKey key)
+    {
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, Math.Max(4, _count * 2));
+        }
+
+        var index = _count++;
+        _entries[index].Key = key;
+        _entries[index].Value = default!;
+        if (_index is { Count: > 0 })
+        {
+            _index.Add(key, index);
+        }
+        else if (_count > IndexThreshold)
+        {
+            // A cleared map keeps its (empty) index, so a reused map does not make a new one for every large set.
+            _index ??= new Dictionary<TKey, int>(_count * 2);
+            for (var i = 0; i < _count; i++)
+            {
+                _index.Add(_entries[i].Key, i);
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>A key and its value, stored in place.</summary>
+    public struct Entry
+    {
+        public TKey Key;
+        public TValue Value;
+    }
+
+    /// <summary>Entries in insertion order, without allocating.</summary>
+    public struct Enumerator
+    {
+        private readonly Entry[] _entries;
+        private readonly int _count;
+        private int _position;
+
+        internal Enumerator(Entry[] entries, int count)
+        {
+            _entries = entries;
+            _count = count;
+            _position = -1;
+        }
+
+        public readonly KeyValuePair<TKey, TValue> Current => new(_entries[_position].Key, _entries[_position].Value);
+
+        public bool MoveNext() => ++_position < _count;
+    }
+}

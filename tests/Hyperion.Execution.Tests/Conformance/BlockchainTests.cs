@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Hyperion.Execution.Evm;
+using Hyperion.Fixtures;
+using Xunit.Abstractions;
+
+namespace Hyperion.Execution.Tests.Conformance;
+
+/// <summary>
+/// ethereum/tests BlockchainTests/ValidBlocks (Cancun): every block imported with the sequential reference executor
+/// and with Block-STM (every block through the parallel engine, however small), each checked against its header and
+/// the fixture's post-state. Blocks marked with an expected exception must be rejected.
+/// </summary>
+public sealed class BlockchainTests
+{
+    private const string Folder = "BlockchainTests/ValidBlocks";
+    private const string Network = "Cancun";
+
+    private readonly ITestOutputHelper _output;
+
+    public BlockchainTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    [Fact]
+    public void Valid_blocks_import_with_the_sequential_executor() =>
+        Run($"{Folder} (sequential)", new SequentialBlockExecutor());
+
+    [Fact]
+    public void Valid_blocks_import_with_block_stm()
+    {
+        // No fallback to the sequential executor: every block goes through the engine, however small or conflicting.
+        using var executor = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = 4, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
+        Run($"{Folder} (Block-STM, 4 threads)", executor);
+    }
+
+    private void Run(string suite, IEvmBlockExecutor executor)
+    {
+        var started = Stopwatch.GetTimestamp();
+        int passed = 0, failed = 0, skipped = 0, rejectedBlocks = 0;
+        var failures = new List<string>();
+        foreach (var file in FixturePaths.JsonFiles(Folder))
+        {
+            foreach (var test in BlockchainTestCase.Read(file))
+            {
+                if (test.Network != Network)
+                {
+                    skipped++;
+                    _output.WriteLine($"skipped {test.Name}: network {test.Network}, only {Network} is implemented");
+                    continue;
+                }
+
+                string? failure;
+                try
+                {
+                    failure = BlockchainTestRunner.Run(test, executor);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    failure = $"threw {e}";
+                }
+
+                rejectedBlocks += test.Blocks.Count(block => block.ExpectException is not null);
+                if (failure is null)
+                {
+                    passed++;
+                }
+                else
+                {
+                    failed++;
+                    failures.Add($"FAIL {test.Name}: {failure}");
+                }
+            }
+        }
+
+        ConformanceReport.Record(suite, passed, failed, skipped, failures.Take(30), _output.WriteLine);
+        _output.WriteLine($"{rejectedBlocks} blocks had to be rejected; {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
+        Assert.True(passed > 0, "No test ran.");
+        Assert.True(failed == 0, $"{failed} tests failed; first: {failures.FirstOrDefault()}");
+    }
+}

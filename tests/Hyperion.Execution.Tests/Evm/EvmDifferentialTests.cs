@@ -1,0 +1,72 @@
+using Hyperion.Execution.Evm;
+using Xunit.Abstractions;
+
+namespace Hyperion.Execution.Tests.Evm;
+
+/// <summary>
+/// Block-STM over the EVM against the sequential reference, on generated blocks: the same receipts, the same roots,
+/// the same state, at 1, 2, 4 and 8 threads, over several seeds.
+/// </summary>
+public sealed class EvmDifferentialTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public EvmDifferentialTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    public static TheoryData<string, int, int> Workloads => new()
+    {
+        { "transfers", 200, 50 },
+        { "erc20", 200, 50 },
+        { "amm-one-pool", 100, 40 },
+        { "amm-many-pools", 200, 60 },
+        { "chain", 100, 10 },
+        { "mixed", 150, 12 },
+        { "mixed", 150, 4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Workloads))]
+    public void Parallel_execution_gives_the_sequential_block(string workload, int transactions, int accounts)
+    {
+        var sequential = new SequentialBlockExecutor();
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            var generated = Tests.Evm.Workloads.Create(workload, transactions, accounts, seed);
+            var expected = sequential.Execute(generated.Block, generated.PreState);
+            Assert.All(expected.Receipts, receipt => Assert.True(receipt.GasUsed > 0));
+            foreach (var threads in new[] { 1, 2, 4, 8 })
+            {
+                // No fallback: every block, chains included, goes all the way through Block-STM.
+                using var parallel = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = threads, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
+                var actual = parallel.Execute(generated.Block, generated.PreState);
+                Assert.Equal(BlockExecutionMode.Parallel, actual.Stats!.Mode);
+                BlockComparison.AssertSame(expected, actual, $"{workload} seed {seed} threads {threads}");
+                _output.WriteLine($"{workload} seed {seed} threads {threads}: {actual.Stats}");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_block_abandoned_as_a_dependency_chain_is_run_by_the_sequential_executor()
+    {
+        var generated = Tests.Evm.Workloads.Chain(60, 4, seed: 5);
+        var expected = new SequentialBlockExecutor().Execute(generated.Block, generated.PreState);
+        using var parallel = new ParallelBlockExecutor(new BlockStmOptions
+        {
+            ThreadCount = 2,
+            SequentialBelowTransactionCount = 0,
+            DependencyChainSampleSize = 1,
+            DependencyChainReExecutionRatio = 0.01,
+
+            // A failed validation forces a re-execution, which the watch then takes for a chain.
+            InjectValidationFailure = (transaction, incarnation) => incarnation == 0,
+        });
+        var actual = parallel.Execute(generated.Block, generated.PreState);
+        Assert.Equal(BlockExecutionMode.ParallelThenSequential, actual.Stats!.Mode);
+        Assert.True(actual.Stats.ReExecutions > 0);
+        BlockComparison.AssertSame(expected, actual, "abandoned chain");
+    }
+}

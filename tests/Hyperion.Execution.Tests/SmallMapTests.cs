@@ -1,0 +1,109 @@
+using CsCheck;
+
+namespace Hyperion.Execution.Tests;
+
+/// <summary>
+/// The compact map behind read and write sets against a dictionary, across the size where it adds a hash index,
+/// through clearing (as an execution view reuses its read set) and compaction (as the kept copy is made).
+/// </summary>
+public sealed class SmallMapTests
+{
+    [Fact]
+    public void Sets_and_lookups_match_a_dictionary_below_and_above_the_index_threshold()
+    {
+        Gen.Int[0, 40].List[0, 120].Sample(keys =>
+        {
+            var map = new SmallMap<int, int>(2);
+            var model = new Dictionary<int, int>();
+            var order = new List<int>();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (!model.ContainsKey(keys[i]))
+                {
+                    order.Add(keys[i]);
+                }
+
+                map.Set(keys[i], i);
+                model[keys[i]] = i;
+            }
+
+            AssertSame(model, order, map);
+            AssertSame(model, order, map.ToCompact());
+
+            // Cleared, it forgets everything but can be filled again, index and all.
+            map.Clear();
+            Assert.Equal(0, map.Count);
+            Assert.False(map.ContainsKey(keys.Count > 0 ? keys[0] : 0));
+            foreach (var key in order)
+            {
+                map.Set(key, model[key]);
+            }
+
+            AssertSame(model, order, map);
+        });
+    }
+
+    [Fact]
+    public void A_compact_copy_grows_past_the_threshold_again()
+    {
+        var map = new SmallMap<int, int>();
+        for (var key = 0; key < SmallMap<int, int>.IndexThreshold + 4; key++)
+        {
+            map.Set(key, key * 10);
+        }
+
+        var compact = map.ToCompact();
+        for (var key = 100; key < 140; key++)
+        {
+            compact.Set(key, key);
+        }
+
+        Assert.Equal(SmallMap<int, int>.IndexThreshold + 44, compact.Count);
+        Assert.True(compact.TryGetValue(3, out var three) && three == 30);
+        Assert.True(compact.TryGetValue(139, out var last) && last == 139);
+        Assert.False(compact.ContainsKey(99));
+    }
+
+    [Fact]
+    public void A_write_set_chains_deltas_and_folds_a_delta_into_a_value()
+    {
+        var writes = new WriteSet<int, long>();
+        writes.AddDelta(1, new AffineDelta(2, 0));
+        writes.AddDelta(1, new AffineDelta(1, 3));
+        writes.Write(2, 10);
+        writes.AddDelta(2, new AffineDelta(1, 5));
+        Assert.True(writes.TryGet(1, out var chained) && chained.IsDelta && chained.ApplyTo(4) == 11);
+        Assert.True(writes.TryGet(2, out var folded) && !folded.IsDelta && folded.Value == 15);
+        Assert.Equal([1, 2], EnumerateKeys(writes));
+    }
+
+    private static List<int> EnumerateKeys(WriteSet<int, long> writes)
+    {
+        var keys = new List<int>();
+        foreach (var (key, _) in writes)
+        {
+            keys.Add(key);
+        }
+
+        return keys;
+    }
+
+    private static void AssertSame(Dictionary<int, int> model, List<int> order, SmallMap<int, int> map)
+    {
+        Assert.Equal(model.Count, map.Count);
+        foreach (var (key, value) in model)
+        {
+            Assert.True(map.TryGetValue(key, out var found) && found == value);
+        }
+
+        Assert.False(map.ContainsKey(-1));
+        var enumerated = new List<int>();
+        foreach (var (key, value) in map)
+        {
+            Assert.Equal(model[key], value);
+            enumerated.Add(key);
+        }
+
+        Assert.Equal(order, enumerated);
+    }
+}
