@@ -1,6 +1,5 @@
 using Hyperion.Gateway.Health;
 using Hyperion.Gateway.Hosting;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,31 +24,11 @@ internal static partial class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var commandLineError = HostCommandLine.Validate(args, Switches, out var helpRequested);
-        if (helpRequested)
+        var (builder, exitCode) = await NodeHost.TryCreateBuilderAsync(
+            args, Switches, "Hyperion.Gateway", "Hyperion Grid JSON-RPC gateway: joins a running grid as an Orleans client.", ProgramName).ConfigureAwait(false);
+        if (builder is null)
         {
-            await Console.Out.WriteAsync(HostCommandLine.Usage(
-                "Hyperion.Gateway", "Hyperion Grid JSON-RPC gateway: joins a running grid as an Orleans client.", Switches))
-                .ConfigureAwait(false);
-            return 0;
-        }
-
-        if (commandLineError is not null)
-        {
-            await Console.Error.WriteLineAsync($"{ProgramName}: {commandLineError}").ConfigureAwait(false);
-            return HostCommandLine.UsageErrorExitCode;
-        }
-
-        WebApplicationBuilder builder;
-        try
-        {
-            builder = NodeHost.CreateBuilder(args, Switches);
-        }
-        catch (InvalidDataException exception)
-        {
-            // A malformed appsettings.json: as much a configuration mistake as a bad switch.
-            await Console.Error.WriteLineAsync($"{ProgramName}: {NodeHost.Describe(exception)}").ConfigureAwait(false);
-            return HostCommandLine.UsageErrorExitCode;
+            return exitCode;
         }
 
         var settings = new SettingsReader(builder.Configuration, Switches);

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Hyperion.Gateway;
 using Hyperion.Gateway.Health;
 using Hyperion.Gateway.Hosting;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,31 +19,11 @@ internal static partial class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var commandLineError = HostCommandLine.Validate(args, NodeOptions.Switches, out var helpRequested);
-        if (helpRequested)
+        var (builder, exitCode) = await NodeHost.TryCreateBuilderAsync(
+            args, NodeOptions.Switches, "Hyperion.Silo", "Hyperion Grid node: one Orleans silo with the JSON-RPC gateway.", ProgramName).ConfigureAwait(false);
+        if (builder is null)
         {
-            await Console.Out.WriteAsync(HostCommandLine.Usage(
-                "Hyperion.Silo", "Hyperion Grid node: one Orleans silo with the JSON-RPC gateway.", NodeOptions.Switches))
-                .ConfigureAwait(false);
-            return 0;
-        }
-
-        if (commandLineError is not null)
-        {
-            await Console.Error.WriteLineAsync($"{ProgramName}: {commandLineError}").ConfigureAwait(false);
-            return HostCommandLine.UsageErrorExitCode;
-        }
-
-        WebApplicationBuilder builder;
-        try
-        {
-            builder = NodeHost.CreateBuilder(args, NodeOptions.Switches);
-        }
-        catch (InvalidDataException exception)
-        {
-            // A malformed appsettings.json: as much a configuration mistake as a bad switch.
-            await Console.Error.WriteLineAsync($"{ProgramName}: {NodeHost.Describe(exception)}").ConfigureAwait(false);
-            return HostCommandLine.UsageErrorExitCode;
+            return exitCode;
         }
 
         var options = NodeOptions.Load(builder.Configuration, out var errors);

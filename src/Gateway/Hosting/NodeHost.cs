@@ -40,6 +40,43 @@ public static class NodeHost
         return builder;
     }
 
+    /// <summary>
+    /// The start both executables share: answers <c>--help</c>, checks the switches and builds the host from
+    /// its configuration sources. Returns the builder, or null with the exit code to stop with after one line
+    /// on the console saying why (a bad switch or a malformed appsettings.json is a usage error).
+    /// </summary>
+    public static async Task<(WebApplicationBuilder? Builder, int ExitCode)> TryCreateBuilderAsync(
+        IReadOnlyList<string> args,
+        IReadOnlyCollection<CommandLineSwitch> switches,
+        string command,
+        string summary,
+        string programName)
+    {
+        var commandLineError = HostCommandLine.Validate(args, switches, out var helpRequested);
+        if (helpRequested)
+        {
+            await Console.Out.WriteAsync(HostCommandLine.Usage(command, summary, switches)).ConfigureAwait(false);
+            return (null, 0);
+        }
+
+        if (commandLineError is not null)
+        {
+            await Console.Error.WriteLineAsync($"{programName}: {commandLineError}").ConfigureAwait(false);
+            return (null, HostCommandLine.UsageErrorExitCode);
+        }
+
+        try
+        {
+            return (CreateBuilder(args, switches), 0);
+        }
+        catch (InvalidDataException exception)
+        {
+            // A malformed appsettings.json: as much a configuration mistake as a bad switch.
+            await Console.Error.WriteLineAsync($"{programName}: {Describe(exception)}").ConfigureAwait(false);
+            return (null, HostCommandLine.UsageErrorExitCode);
+        }
+    }
+
     /// <summary>Serves HTTP on exactly one address and port (0: any free port).</summary>
     public static void ListenOn(WebApplicationBuilder builder, IPAddress address, int port)
     {
