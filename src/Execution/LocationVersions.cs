@@ -200,7 +200,19 @@ internal sealed class LocationVersions<TKey, TValue>
     /// <summary>The position of <paramref name="writer"/>, or the bitwise complement of where it would go.</summary>
     private static int Find(ReadOnlySpan<Entry> entries, int writer)
     {
-        int low = 0, high = entries.Length - 1;
+        // Transactions mostly finish in order, so a hot location (the coinbase's balance, written by every
+        // transaction) is mostly appended to: the last entry answers without a search through a long array.
+        if (entries.IsEmpty || writer > entries[^1].Writer)
+        {
+            return ~entries.Length;
+        }
+
+        if (writer == entries[^1].Writer)
+        {
+            return entries.Length - 1;
+        }
+
+        int low = 0, high = entries.Length - 2;
         while (low <= high)
         {
             var middle = low + ((high - low) >> 1);

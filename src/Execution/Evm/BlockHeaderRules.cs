@@ -21,6 +21,9 @@ public static class BlockHeaderRules
 
     public const ulong MinGasLimit = 5000;
 
+    /// <summary>Gas is a signed 64-bit count in the EVM, so a block may not hold more (go-ethereum's MaxGasLimit).</summary>
+    public const ulong MaxGasLimit = long.MaxValue;
+
     /// <summary>EIP-4844 (Cancun): three blobs' worth of blob gas per block is the target.</summary>
     public const ulong TargetBlobGasPerBlock = 393_216;
 
@@ -66,6 +69,7 @@ public static class BlockHeaderRules
         var drift = header.GasLimit > parent.GasLimit ? header.GasLimit - parent.GasLimit : parent.GasLimit - header.GasLimit;
         Check(drift < parent.GasLimit / GasLimitBoundDivisor, $"gas limit {header.GasLimit} moved too far from the parent's {parent.GasLimit}");
         Check(header.GasLimit >= MinGasLimit, $"gas limit {header.GasLimit} is below {MinGasLimit}");
+        Check(header.GasLimit <= MaxGasLimit, $"gas limit {header.GasLimit} is above 2^63-1");
         Check(header.GasUsed <= header.GasLimit, $"gas used {header.GasUsed} is above the gas limit {header.GasLimit}");
         Check(header.ExtraData.Length <= MaxExtraDataLength, $"extra data has {header.ExtraData.Length} bytes, more than {MaxExtraDataLength}");
         Check(header.Difficulty.IsZero, "difficulty is not zero after the merge");

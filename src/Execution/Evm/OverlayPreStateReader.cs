@@ -1,3 +1,6 @@
+using Hyperion.Core;
+using Hyperion.Evm;
+
 namespace Hyperion.Execution.Evm;
 
 /// <summary>
@@ -7,6 +10,12 @@ namespace Hyperion.Execution.Evm;
 /// </summary>
 public sealed class OverlayPreStateReader : IPreStateReader<EvmLocation, EvmValue>
 {
+    // The EVM loads an account as its account location and then its balance location, so each worker keeps the
+    // last account it looked up: the second read does not search the state again. Per thread, tagged with the reader
+    // it belongs to (a worker serves one block after another).
+    [ThreadStatic]
+    private static LastAccount? t_last;
+
     private readonly BlockStateOverlay _state;
 
     public OverlayPreStateReader(BlockStateOverlay state)
@@ -20,13 +29,37 @@ public sealed class OverlayPreStateReader : IPreStateReader<EvmLocation, EvmValu
         switch (key.Kind)
         {
             case EvmLocationKind.Account:
-                return EvmValue.FromAccount(_state.TryGetAccount(key.Address, out var account)
+                return EvmValue.FromAccount(Account(key.Address, out var account)
                     ? new AccountState(true, account.Nonce, account.CodeHash, account.HasStorage, 0)
                     : AccountState.Absent);
             case EvmLocationKind.Balance:
-                return EvmValue.FromBalance(_state.TryGetAccount(key.Address, out var funded) ? funded.Balance : default);
+                return EvmValue.FromBalance(Account(key.Address, out var funded) ? funded.Balance : default);
             default:
                 return EvmValue.FromStorage(_state.GetStorage(key.Address, key.Slot), 0);
         }
+    }
+
+    private bool Account(in Address address, out AccountInfo account)
+    {
+        var last = t_last ??= new LastAccount();
+        if (ReferenceEquals(last.Reader, this) && last.Address == address)
+        {
+            account = last.Account;
+            return last.Exists;
+        }
+
+        last.Exists = _state.TryGetAccount(address, out account);
+        last.Reader = this;
+        last.Address = address;
+        last.Account = account;
+        return last.Exists;
+    }
+
+    private sealed class LastAccount
+    {
+        public OverlayPreStateReader? Reader;
+        public Address Address;
+        public AccountInfo Account;
+        public bool Exists;
     }
 }

@@ -6,13 +6,15 @@ using Xunit.Abstractions;
 namespace Hyperion.Execution.Tests.Conformance;
 
 /// <summary>
-/// ethereum/tests BlockchainTests/ValidBlocks (Cancun): every block imported with the sequential reference executor
-/// and with Block-STM (every block through the parallel engine, however small), each checked against its header and
-/// the fixture's post-state. Blocks marked with an expected exception must be rejected.
+/// ethereum/tests BlockchainTests (Cancun): every block imported with the sequential reference executor and with
+/// Block-STM (every block through the parallel engine, however small), each checked against its header and the
+/// fixture's post-state. Blocks marked with an expected exception must be rejected: ValidBlocks has none;
+/// InvalidBlocks is mostly such blocks, which both executors must refuse.
 /// </summary>
 public sealed class BlockchainTests
 {
     private const string Folder = "BlockchainTests/ValidBlocks";
+    private const string InvalidFolder = "BlockchainTests/InvalidBlocks";
     private const string Network = "Cancun";
 
     private readonly ITestOutputHelper _output;
@@ -24,22 +26,37 @@ public sealed class BlockchainTests
 
     [Fact]
     public void Valid_blocks_import_with_the_sequential_executor() =>
-        Run($"{Folder} (sequential)", new SequentialBlockExecutor());
+        Run(Folder, "sequential", new SequentialBlockExecutor());
 
     [Fact]
     public void Valid_blocks_import_with_block_stm()
     {
-        // No fallback to the sequential executor: every block goes through the engine, however small or conflicting.
-        using var executor = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = 4, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
-        Run($"{Folder} (Block-STM, 4 threads)", executor);
+        using var executor = NewParallelExecutor();
+        Run(Folder, "Block-STM, 4 threads", executor);
     }
 
-    private void Run(string suite, IEvmBlockExecutor executor)
+    [Fact]
+    public void Invalid_blocks_are_rejected_by_the_sequential_executor() =>
+        Run(InvalidFolder, "sequential", new SequentialBlockExecutor());
+
+    [Fact]
+    public void Invalid_blocks_are_rejected_by_block_stm()
     {
+        using var executor = NewParallelExecutor();
+        Run(InvalidFolder, "Block-STM, 4 threads", executor);
+    }
+
+    /// <summary>No fallback to the sequential executor: every block goes through the engine, however small or conflicting.</summary>
+    private static ParallelBlockExecutor NewParallelExecutor() =>
+        new(new BlockStmOptions { ThreadCount = 4, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
+
+    private void Run(string folder, string executorName, IEvmBlockExecutor executor)
+    {
+        var suite = $"{folder} ({executorName})";
         var started = Stopwatch.GetTimestamp();
         int passed = 0, failed = 0, skipped = 0, rejectedBlocks = 0;
         var failures = new List<string>();
-        foreach (var file in FixturePaths.JsonFiles(Folder))
+        foreach (var file in FixturePaths.JsonFiles(folder))
         {
             foreach (var test in BlockchainTestCase.Read(file))
             {

@@ -1,4 +1,3 @@
-using Hyperion.Core;
 using Hyperion.Execution.Evm;
 
 namespace Hyperion.Execution.Tests.Evm;
@@ -50,6 +49,4 @@ internal static class BlockComparison
     private static string Describe(SnapshotAccount? account) => account is null
         ? "absent"
         : $"nonce {account.Nonce} balance {account.Balance} code {account.CodeHash} storage {{{string.Join(", ", account.Storage.OrderBy(pair => pair.Key).Select(pair => $"{pair.Key}: {pair.Value}"))}}}";
-
-    public static Hash256 RootOf(EvmBlockResult result) => result.StateRoot;
 }
