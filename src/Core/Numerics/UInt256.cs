@@ -159,9 +159,16 @@ public readonly partial struct UInt256 : IEquatable<UInt256>, IComparable<UInt25
         if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
         {
             var digits = text[2..];
-            if (digits.IsEmpty || digits.Length > 64)
+            if (digits.IsEmpty)
             {
-                return digits.IsEmpty && text.Length == 2 ? false : TryParseLongHex(digits, out value);
+                return false;
+            }
+
+            // Leading zeros beyond 64 digits are harmless; anything else that long overflows.
+            digits = digits.TrimStart('0');
+            if (digits.Length > 64)
+            {
+                return false;
             }
 
             Span<byte> bytes = stackalloc byte[ByteLength];
@@ -189,22 +196,6 @@ public readonly partial struct UInt256 : IEquatable<UInt256>, IComparable<UInt25
 
         value = (UInt256)big;
         return true;
-    }
-
-    // Hex with more than 64 digits is accepted only when the extra digits are leading zeros.
-    private static bool TryParseLongHex(ReadOnlySpan<char> digits, out UInt256 value)
-    {
-        value = Zero;
-        var extra = digits.Length - 64;
-        for (var i = 0; i < extra; i++)
-        {
-            if (digits[i] != '0')
-            {
-                return false;
-            }
-        }
-
-        return TryParse(string.Concat("0x", digits[extra..]), out value);
     }
 
     private static int HexNibble(char c) => c switch

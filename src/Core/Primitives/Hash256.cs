@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -78,8 +77,6 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
     private static ReadOnlySpan<ulong> Words(in Hash256 hash) =>
         MemoryMarshal.Cast<byte, ulong>(MemoryMarshal.CreateReadOnlySpan(
             ref Unsafe.AsRef(in hash._bytes[0]), Length));
-
-    internal ulong ReadBigEndianWord(int index) => BinaryPrimitives.ReadUInt64BigEndian(((ReadOnlySpan<byte>)_bytes)[(index * 8)..]);
 
     [InlineArray(Length)]
     private struct Bytes32
