@@ -1,14 +1,18 @@
+using System.Globalization;
+using Azure.Data.Tables;
 using Hyperion.Gateway.Health;
 using Hyperion.Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 
 namespace Hyperion.Gateway;
 
 /// <summary>
-/// The standalone gateway: JSON-RPC in front of an existing (localhost-clustered) grid, joined as an
-/// Orleans client. A development node does not need it: the silo co-hosts the same gateway.
+/// The standalone gateway: JSON-RPC in front of an existing grid, joined as an Orleans client through a silo's
+/// gateway port on this machine, or through the Azure Storage membership table. A development node does not
+/// need it: the silo co-hosts the same gateway.
 /// </summary>
 internal static partial class Program
 {
@@ -20,6 +24,8 @@ internal static partial class Program
         new("--host", "Hyperion:RpcHost", "ip", "JSON-RPC address (default 127.0.0.1)"),
         new("--chain-id", "Hyperion:ChainId", "n", $"chain id of the node's chain (default {GatewayOptions.DefaultChainId})"),
         new("--silo-gateway-port", "Hyperion:SiloGatewayPort", "n", $"Orleans gateway port of a silo (default {LocalCluster.DefaultGatewayPort})"),
+        new("--clustering", "Hyperion:Clustering", "kind", "where the silos are found: localhost (a silo on this machine) or azure (Azure Storage membership table); default localhost"),
+        new("--azure-storage", "Hyperion:AzureStorage", "string", "Azure Storage connection string for --clustering azure (e.g. UseDevelopmentStorage=true)"),
     ];
 
     public static async Task<int> Main(string[] args)
@@ -36,9 +42,22 @@ internal static partial class Program
         var rpcPort = settings.ReadPort("Hyperion:RpcPort", LocalCluster.DefaultRpcPort, allowAny: true);
         var chainId = settings.ReadChainId("Hyperion:ChainId", GatewayOptions.DefaultChainId);
         var siloGatewayPort = settings.ReadPort("Hyperion:SiloGatewayPort", LocalCluster.DefaultGatewayPort);
-        if (settings.Errors.Count > 0)
+        var clustering = settings.ReadString("Hyperion:Clustering", "localhost").ToUpperInvariant();
+        if (clustering is not ("LOCALHOST" or "AZURE"))
         {
-            await Console.Error.WriteLineAsync($"{ProgramName}: {settings.Errors[0]}").ConfigureAwait(false);
+            settings.Fail("Hyperion:Clustering", builder.Configuration["Hyperion:Clustering"] ?? "", "expected localhost or azure");
+        }
+
+        var azureStorage = builder.Configuration["Hyperion:AzureStorage"];
+        var problems = settings.Errors.ToList();
+        if (clustering == "AZURE" && string.IsNullOrWhiteSpace(azureStorage))
+        {
+            problems.Add("--clustering azure needs an Azure Storage connection string: set --azure-storage, HYPERION_AZURE_STORAGE or Hyperion:AzureStorage");
+        }
+
+        if (problems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"{ProgramName}: {problems[0]}").ConfigureAwait(false);
             return HostCommandLine.UsageErrorExitCode;
         }
 
@@ -46,7 +65,21 @@ internal static partial class Program
         builder.Services.AddSingleton<IClusterReadiness>(services => services.GetRequiredService<ClusterClientReadiness>());
         builder.UseOrleansClient(client =>
         {
-            client.UseLocalhostClustering(siloGatewayPort, LocalCluster.ServiceId, LocalCluster.ClusterId);
+            if (clustering == "AZURE")
+            {
+                // The silos' own membership table lists their gateways; the identity must match theirs.
+                client.UseAzureStorageClustering(gateways => gateways.TableServiceClient = new TableServiceClient(azureStorage));
+                client.Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ServiceId = LocalCluster.ServiceId;
+                    cluster.ClusterId = LocalCluster.ClusterId;
+                });
+            }
+            else
+            {
+                client.UseLocalhostClustering(siloGatewayPort, LocalCluster.ServiceId, LocalCluster.ClusterId);
+            }
+
             client.Services.AddSingleton<IClusterConnectionStatusObserver>(
                 services => services.GetRequiredService<ClusterClientReadiness>());
             client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
@@ -63,7 +96,10 @@ internal static partial class Program
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var rpcUrl = NodeHost.ListeningUrl(app);
-            LogListening(logger, chainId, rpcUrl, siloGatewayPort);
+            var cluster = clustering == "AZURE"
+                ? "the Azure Storage membership table"
+                : $"Orleans gateway port {siloGatewayPort.ToString(CultureInfo.InvariantCulture)}";
+            LogListening(logger, chainId, rpcUrl, cluster);
         });
         return await NodeHost.RunAsync(app, ProgramName).ConfigureAwait(false);
     }
@@ -71,6 +107,6 @@ internal static partial class Program
     [LoggerMessage(
         EventId = 1,
         Level = LogLevel.Information,
-        Message = "Hyperion Grid gateway: chain {ChainId}, JSON-RPC {RpcUrl}, cluster via Orleans gateway port {SiloGatewayPort}")]
-    private static partial void LogListening(ILogger logger, ulong chainId, string rpcUrl, int siloGatewayPort);
+        Message = "Hyperion Grid gateway: chain {ChainId}, JSON-RPC {RpcUrl}, cluster via {Cluster}")]
+    private static partial void LogListening(ILogger logger, ulong chainId, string rpcUrl, string cluster);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Hyperion.Gateway;
 using Hyperion.Gateway.Hosting;
+using Hyperion.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace Hyperion.Silo;
@@ -10,6 +11,8 @@ namespace Hyperion.Silo;
 internal sealed record NodeOptions
 {
     public const string DefaultDataDirectory = "./.data";
+    public const int DefaultBlockTimeMs = 250;
+    public const int DefaultDevAccounts = 10;
 
     internal static readonly CommandLineSwitch[] Switches =
     [
@@ -19,6 +22,11 @@ internal sealed record NodeOptions
         new("--chain-id", "Hyperion:ChainId", "n", $"chain id, decimal or 0x-hex (default {GatewayOptions.DefaultChainId})"),
         new("--silo-port", "Hyperion:SiloPort", "n", $"Orleans silo-to-silo port (default {LocalCluster.DefaultSiloPort})"),
         new("--gateway-port", "Hyperion:GatewayPort", "n", $"Orleans client gateway port (default {LocalCluster.DefaultGatewayPort})"),
+        new("--block-time", "Hyperion:BlockTimeMs", "ms", $"milliseconds between blocks, 0 for blocks only on demand (default {DefaultBlockTimeMs})"),
+        new("--dev-accounts", "Hyperion:DevAccounts", "n", $"development accounts funded at genesis with 10,000 ETH each (default {DefaultDevAccounts})"),
+        new("--storage", "Hyperion:Storage", "kind", "durable state: embedded (SQLite files under --data) or azure (Azure Storage); default embedded"),
+        new("--clustering", "Hyperion:Clustering", "kind", "cluster membership: localhost (this machine only) or azure (Azure Storage table); default localhost"),
+        new("--azure-storage", "Hyperion:AzureStorage", "string", "Azure Storage connection string for azure storage or clustering (e.g. UseDevelopmentStorage=true)"),
     ];
 
     public required IPAddress RpcAddress { get; init; }
@@ -33,6 +41,34 @@ internal sealed record NodeOptions
     public required int SiloPort { get; init; }
 
     public required int GatewayPort { get; init; }
+
+    public required int BlockTimeMs { get; init; }
+
+    /// <summary>How many accounts of the development mnemonic the genesis funds.</summary>
+    public required int DevAccounts { get; init; }
+
+    public HyperionStorageKind Storage { get; init; } = HyperionStorageKind.Embedded;
+
+    public HyperionClusteringKind Clustering { get; init; } = HyperionClusteringKind.Localhost;
+
+    /// <summary>The Azure Storage connection string; set whenever storage or clustering is azure.</summary>
+    public string? AzureStorage { get; init; }
+
+    /// <summary>What <see cref="HyperionStorageHosting.AddHyperionStorage"/> needs for these settings.</summary>
+    public HyperionStorageOptions StorageOptions => Storage == HyperionStorageKind.Azure
+        ? HyperionStorageOptions.Azure(AzureStorage!)
+        : HyperionStorageOptions.Embedded(DataDirectory);
+
+    /// <summary>What <see cref="HyperionStorageHosting.UseHyperionClustering"/> needs for these settings.</summary>
+    public HyperionClusteringOptions ClusteringOptions => new()
+    {
+        Kind = Clustering,
+        ServiceId = LocalCluster.ServiceId,
+        ClusterId = LocalCluster.ClusterId,
+        SiloPort = SiloPort,
+        GatewayPort = GatewayPort,
+        AzureConnectionString = AzureStorage,
+    };
 
     /// <summary>Reads and checks every setting, and creates the data folder.</summary>
     /// <returns>The options, or null with one line per problem in <paramref name="errors"/>.</returns>
@@ -49,6 +85,16 @@ internal sealed record NodeOptions
             settings.Fail("Hyperion:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture), "must differ from the silo port");
         }
 
+        var blockTimeMs = settings.ReadInt32("Hyperion:BlockTimeMs", DefaultBlockTimeMs, 0, 3_600_000);
+        var devAccounts = settings.ReadInt32("Hyperion:DevAccounts", DefaultDevAccounts, 0, 10_000);
+        var storage = ReadChoice(settings, "Hyperion:Storage", HyperionStorageKind.Embedded);
+        var clustering = ReadChoice(settings, "Hyperion:Clustering", HyperionClusteringKind.Localhost);
+        var azureStorage = configuration["Hyperion:AzureStorage"];
+        if (azureStorage is not null && string.IsNullOrWhiteSpace(azureStorage))
+        {
+            settings.Fail("Hyperion:AzureStorage", azureStorage, "expected an Azure Storage connection string");
+        }
+
         var dataDirectory = settings.ReadString("Hyperion:DataDirectory", DefaultDataDirectory);
         string? fullDataDirectory = null;
         try
@@ -60,7 +106,15 @@ internal sealed record NodeOptions
             settings.Fail("Hyperion:DataDirectory", dataDirectory, $"cannot create the folder ({exception.Message})");
         }
 
-        errors = settings.Errors;
+        var problems = settings.Errors.ToList();
+        if ((storage == HyperionStorageKind.Azure || clustering == HyperionClusteringKind.Azure) && string.IsNullOrWhiteSpace(azureStorage))
+        {
+            var needs = storage == HyperionStorageKind.Azure ? "--storage azure" : "--clustering azure";
+            problems.Add($"{needs} needs an Azure Storage connection string: set --azure-storage, HYPERION_AZURE_STORAGE or Hyperion:AzureStorage " +
+                "(e.g. UseDevelopmentStorage=true for Azurite on its default ports)");
+        }
+
+        errors = problems;
         if (errors.Count > 0 || fullDataDirectory is null)
         {
             return null;
@@ -74,6 +128,26 @@ internal sealed record NodeOptions
             ChainId = chainId,
             SiloPort = siloPort,
             GatewayPort = gatewayPort,
+            BlockTimeMs = blockTimeMs,
+            DevAccounts = devAccounts,
+            Storage = storage,
+            Clustering = clustering,
+            AzureStorage = azureStorage,
         };
+    }
+
+    /// <summary>One of an enum's names, any case (e.g. <c>embedded</c>, <c>azure</c>); not its number, which Enum.TryParse would take.</summary>
+    private static T ReadChoice<T>(SettingsReader settings, string key, T defaultValue)
+        where T : struct, Enum
+    {
+        var value = settings.ReadString(key, defaultValue.ToString());
+        if (!value.All(char.IsAsciiLetter) || !Enum.TryParse<T>(value, ignoreCase: true, out var choice))
+        {
+            var names = string.Join(" or ", Enum.GetNames<T>().Select(name => name.ToLowerInvariant()));
+            settings.Fail(key, value, $"expected {names}");
+            return defaultValue;
+        }
+
+        return choice;
     }
 }

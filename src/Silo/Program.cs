@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Hyperion.Gateway;
 using Hyperion.Gateway.Health;
 using Hyperion.Gateway.Hosting;
+using Hyperion.Grains.Chain;
+using Hyperion.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,8 +42,14 @@ internal static partial class Program
         }
 
         builder.Services.AddSingleton(options);
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(
-            options.SiloPort, options.GatewayPort, primarySiloEndpoint: null, LocalCluster.ServiceId, LocalCluster.ClusterId));
+        var developmentAccounts = DevelopmentAccounts.Derive(options.DevAccounts);
+        var chain = DevelopmentAccounts.Chain(options.ChainId, options.BlockTimeMs, developmentAccounts);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseHyperionClustering(options.ClusteringOptions);
+            silo.AddHyperionStorage(options.StorageOptions);
+            silo.AddHyperionChains(chain);
+        });
         builder.Services.AddHyperionGateway(gateway => gateway.ChainId = options.ChainId);
         builder.Services.AddSingleton<IClusterReadiness, SiloReadiness>();
         NodeHost.ListenOn(builder, options.RpcAddress, options.RpcPort);
@@ -53,6 +61,7 @@ internal static partial class Program
         {
             var rpcUrl = NodeHost.ListeningUrl(app);
             LogListening(logger, options.ChainId, rpcUrl, options.DataDirectory, options.SiloPort, options.GatewayPort);
+            Console.Out.Write(DevelopmentAccounts.Describe(developmentAccounts));
         });
         app.Lifetime.ApplicationStopped.Register(() => LogStopped(logger));
         return await NodeHost.RunAsync(app, ProgramName).ConfigureAwait(false);

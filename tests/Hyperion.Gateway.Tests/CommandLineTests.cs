@@ -59,6 +59,17 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(11111, options.SiloPort);
         Assert.Equal(30000, options.GatewayPort);
         Assert.Equal(Path.GetFullPath(NodeOptions.DefaultDataDirectory).TrimEnd('/'), options.DataDirectory.TrimEnd('/'));
+        Assert.Equal(250, options.BlockTimeMs);
+        Assert.Equal(10, options.DevAccounts);
+    }
+
+    [Fact]
+    public void Chain_switches_are_read()
+    {
+        var options = Load(["--data", _temp.Path, "--block-time", "0", "--dev-accounts", "3"]);
+        Assert.NotNull(options);
+        Assert.Equal(0, options.BlockTimeMs);
+        Assert.Equal(3, options.DevAccounts);
     }
 
     [Fact]
@@ -92,6 +103,11 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--chain-id", "9223372036854775772", "invalid value '9223372036854775772' for --chain-id")]
     [InlineData("--gateway-port", "11111", "invalid value '11111' for --gateway-port (Hyperion:GatewayPort): must differ from the silo port")]
     [InlineData("--host", "localhost:1", "invalid value 'localhost:1' for --host")]
+    [InlineData("--block-time", "-1", "invalid value '-1' for --block-time (Hyperion:BlockTimeMs): expected a whole number from 0 to 3600000")]
+    [InlineData("--block-time", "fast", "invalid value 'fast' for --block-time")]
+    [InlineData("--dev-accounts", "10001", "invalid value '10001' for --dev-accounts (Hyperion:DevAccounts)")]
+    [InlineData("--storage", "disk", "invalid value 'disk' for --storage")]
+    [InlineData("--clustering", "zookeeper", "invalid value 'zookeeper' for --clustering")]
     public void Bad_values_are_reported_with_switch_and_key(string option, string value, string expected)
     {
         var options = Load([option, value, "--data", _temp.Path], errors: out var errors);

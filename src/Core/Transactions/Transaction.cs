@@ -192,6 +192,19 @@ public sealed partial record Transaction
         return sender;
     }
 
+    /// <summary>
+    /// This transaction with its sender already known, so <see cref="RecoverSender"/> does not recover it again. Only
+    /// for a sender recovered from this very transaction by a component inside the trust boundary (the gateway that
+    /// checked the signature hands it to the sequencer and the block coordinator): recovery is the costliest step of
+    /// admitting a transaction.
+    /// </summary>
+    public Transaction WithRecoveredSender(in Address sender)
+    {
+        var copy = this with { };
+        copy._sender = new StrongBox<Address>(sender);
+        return copy;
+    }
+
     /// <summary>Like <see cref="RecoverSender"/>, but false instead of an exception.</summary>
     public bool TryRecoverSender(out Address sender)
     {

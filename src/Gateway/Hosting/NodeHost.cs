@@ -19,6 +19,9 @@ public static class NodeHost
         new("Logging:LogLevel:Microsoft.AspNetCore", "Warning"),
         new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning"),
 
+        // Orleans runs grain placement through a Polly pipeline that logs every attempt at Information.
+        new("Logging:LogLevel:Polly", "Warning"),
+
         // Every failed readiness probe is logged as an error otherwise; the probe's answer already says it.
         new("Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks", "Critical"),
     ];

@@ -53,6 +53,24 @@ public sealed class SettingsReader(IConfiguration configuration, IReadOnlyCollec
         return port;
     }
 
+    /// <summary>A whole number from <paramref name="minimum"/> to <paramref name="maximum"/>.</summary>
+    public int ReadInt32(string key, int defaultValue, int minimum, int maximum)
+    {
+        var value = configuration[key];
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < minimum || number > maximum)
+        {
+            Fail(key, value, $"expected a whole number from {minimum} to {maximum}");
+            return defaultValue;
+        }
+
+        return number;
+    }
+
     /// <summary>A chain id, decimal or 0x-prefixed hex.</summary>
     public ulong ReadChainId(string key, ulong defaultValue)
     {

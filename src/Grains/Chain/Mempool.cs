@@ -1,0 +1,278 @@
+using Hyperion.Core;
+using Hyperion.Core.Transactions;
+using Hyperion.Grains.Abstractions;
+
+namespace Hyperion.Grains.Chain;
+
+/// <summary>
+/// The sequencer's pool of admitted transactions: per sender, a run of consecutive nonces starting at the account's
+/// nonce. A nonce below the run is "too low", one past its end "too high" (no gaps are kept: a gap would hold the
+/// sender's later transactions back forever), one inside it replaces an entry only with a 10% fee bump on both fee
+/// fields, as geth requires. Blocks take transactions round-robin over senders in arrival order, so independent
+/// senders interleave (what lets Block-STM run them in parallel) and no sender starves the others.
+/// Not thread-safe: the sequencer grain owns it.
+/// </summary>
+public sealed class Mempool(int maxPerSender, int maxTotal)
+{
+    /// <summary>geth's replacement rule: both fee fields at least 10% higher.</summary>
+    private const int PriceBumpPercent = 10;
+
+    private readonly Dictionary<Address, SenderQueue> _senders = [];
+    private readonly LinkedList<SenderQueue> _arrivalOrder = new();
+    private readonly Dictionary<Hash256, PoolEntry> _byHash = [];
+
+    public int Count => _byHash.Count;
+
+    public bool Contains(in Hash256 hash) => _byHash.ContainsKey(hash);
+
+    public PoolEntry? Find(in Hash256 hash) => _byHash.GetValueOrDefault(hash);
+
+    /// <summary>True when the sender has transactions waiting; then <paramref name="nextNonce"/> follows the last.</summary>
+    public bool TryGetNextNonce(in Address sender, out ulong nextNonce)
+    {
+        if (_senders.TryGetValue(sender, out var queue) && queue.Entries.Count > 0)
+        {
+            nextNonce = queue.FirstNonce + (ulong)queue.Entries.Count;
+            return true;
+        }
+
+        nextNonce = 0;
+        return false;
+    }
+
+    public bool HasSender(in Address sender) => _senders.ContainsKey(sender);
+
+    /// <summary>
+    /// Admits <paramref name="entry"/> given the sender's account at the head; returns geth's error text, or null when
+    /// admitted. <paramref name="replaced"/> is the entry it replaced, if any. Nothing changes on an error.
+    /// </summary>
+    public string? TryAdd(PoolEntry entry, ulong accountNonce, in UInt256 balance, in UInt256 baseFee, ulong blockGasLimit, out PoolEntry? replaced)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        replaced = null;
+        var transaction = entry.Transaction;
+        if (_byHash.ContainsKey(entry.Hash))
+        {
+            return "already known";
+        }
+
+        if (transaction.GasLimit > blockGasLimit)
+        {
+            return "exceeds block gas limit";
+        }
+
+        var feeCap = transaction.Type is TxType.Legacy or TxType.AccessList ? transaction.GasPrice : transaction.MaxFeePerGas;
+        if (feeCap < baseFee)
+        {
+            return $"max fee per gas less than block base fee: address {entry.Sender}, maxFeePerGas: {feeCap}, baseFee: {baseFee}";
+        }
+
+        var cost = (feeCap * new UInt256(transaction.GasLimit)) + transaction.Value;
+        if (cost < transaction.Value || balance < cost)
+        {
+            return $"insufficient funds for gas * price + value: address {entry.Sender} have {balance} want {cost}";
+        }
+
+        _senders.TryGetValue(entry.Sender, out var queue);
+        var first = queue is { Entries.Count: > 0 } ? queue.FirstNonce : accountNonce;
+        var next = first + (ulong)(queue?.Entries.Count ?? 0);
+        if (transaction.Nonce < first)
+        {
+            return $"nonce too low: next nonce {first}, tx nonce {transaction.Nonce}";
+        }
+
+        if (transaction.Nonce > next)
+        {
+            return $"nonce too high: next nonce {next}, tx nonce {transaction.Nonce} (send the missing nonces first)";
+        }
+
+        if (transaction.Nonce < next)
+        {
+            var index = (int)(transaction.Nonce - first);
+            var existing = queue!.Entries[index];
+            if (existing.InFlight)
+            {
+                return "replacement transaction underpriced: the transaction with this nonce is being sealed into a block";
+            }
+
+            if (!IsBumped(existing.Transaction, transaction))
+            {
+                return "replacement transaction underpriced";
+            }
+
+            _byHash.Remove(existing.Hash);
+            queue.Entries[index] = entry;
+            _byHash[entry.Hash] = entry;
+            replaced = existing;
+            return null;
+        }
+
+        if (_byHash.Count >= maxTotal)
+        {
+            return "txpool is full";
+        }
+
+        if (queue is not null && queue.Entries.Count >= maxPerSender)
+        {
+            return $"account limit exceeded: {entry.Sender} has {queue.Entries.Count} transactions waiting";
+        }
+
+        if (queue is null)
+        {
+            queue = new SenderQueue(entry.Sender) { FirstNonce = accountNonce };
+            _senders[entry.Sender] = queue;
+            queue.Node = _arrivalOrder.AddLast(queue);
+        }
+
+        queue.Entries.Add(entry);
+        _byHash[entry.Hash] = entry;
+        return null;
+    }
+
+    /// <summary>
+    /// Takes the next block's transactions: round-robin over senders, each in nonce order, while the gas limits fit
+    /// <paramref name="gasBudget"/> and the fee cap covers <paramref name="baseFee"/>. They are marked in flight
+    /// until <see cref="Complete"/> or <see cref="Release"/>.
+    /// </summary>
+    public List<PoolEntry> TakeBatch(ulong gasBudget, in UInt256 baseFee, int maxCount)
+    {
+        var batch = new List<PoolEntry>();
+        var cursors = new List<(SenderQueue Queue, int Next)>();
+        foreach (var queue in _arrivalOrder)
+        {
+            var start = queue.Entries.FindIndex(entry => !entry.InFlight);
+            if (start >= 0)
+            {
+                cursors.Add((queue, start));
+            }
+        }
+
+        var remaining = gasBudget;
+        while (cursors.Count > 0 && batch.Count < maxCount)
+        {
+            for (var i = 0; i < cursors.Count && batch.Count < maxCount; i++)
+            {
+                var (queue, next) = cursors[i];
+                var entry = queue.Entries[next];
+                var feeCap = entry.Transaction.Type is TxType.Legacy or TxType.AccessList ? entry.Transaction.GasPrice : entry.Transaction.MaxFeePerGas;
+                if (entry.Transaction.GasLimit > remaining || feeCap < baseFee)
+                {
+                    // This sender waits for a later block (its later nonces cannot go before this one).
+                    cursors[i] = (queue, queue.Entries.Count);
+                }
+                else
+                {
+                    entry.InFlight = true;
+                    batch.Add(entry);
+                    remaining -= entry.Transaction.GasLimit;
+                    cursors[i] = (queue, next + 1);
+                }
+            }
+
+            cursors.RemoveAll(cursor => cursor.Next >= cursor.Queue.Entries.Count);
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// After a block: included transactions leave and their senders' runs advance; refused ones leave (with every
+    /// later nonce of their sender, which can no longer follow); anything else in flight waits for the next block.
+    /// </summary>
+    public void Complete(IReadOnlyCollection<Hash256> included, IReadOnlyCollection<RejectedTransaction> rejected)
+    {
+        ArgumentNullException.ThrowIfNull(included);
+        ArgumentNullException.ThrowIfNull(rejected);
+        foreach (var hash in included)
+        {
+            if (_byHash.Remove(hash, out var entry) && _senders.TryGetValue(entry.Sender, out var queue))
+            {
+                var index = queue.Entries.IndexOf(entry);
+                if (index >= 0)
+                {
+                    // Included in nonce order, so this is the first; anything before it was included too.
+                    for (var i = 0; i < index; i++)
+                    {
+                        _byHash.Remove(queue.Entries[i].Hash);
+                    }
+
+                    queue.Entries.RemoveRange(0, index + 1);
+                    queue.FirstNonce = entry.Transaction.Nonce + 1;
+                }
+            }
+        }
+
+        foreach (var rejection in rejected)
+        {
+            if (rejection.Retry || !_byHash.TryGetValue(rejection.Hash, out var entry) || !_senders.TryGetValue(entry.Sender, out var queue))
+            {
+                continue;
+            }
+
+            var index = queue.Entries.IndexOf(entry);
+            if (index >= 0)
+            {
+                for (var i = index; i < queue.Entries.Count; i++)
+                {
+                    _byHash.Remove(queue.Entries[i].Hash);
+                }
+
+                queue.Entries.RemoveRange(index, queue.Entries.Count - index);
+            }
+        }
+
+        foreach (var queue in _arrivalOrder.ToList())
+        {
+            foreach (var entry in queue.Entries)
+            {
+                entry.InFlight = false;
+            }
+
+            if (queue.Entries.Count == 0)
+            {
+                _senders.Remove(queue.Sender);
+                _arrivalOrder.Remove(queue.Node!);
+            }
+        }
+    }
+
+    /// <summary>The block failed: everything in flight waits for the next one.</summary>
+    public void Release() => Complete([], []);
+
+    private static bool IsBumped(Transaction existing, Transaction replacement)
+    {
+        var hundred = new UInt256(100);
+        var bumped = new UInt256(100 + PriceBumpPercent);
+        static (UInt256 Cap, UInt256 Tip) Fees(Transaction transaction) => transaction.Type is TxType.Legacy or TxType.AccessList
+            ? (transaction.GasPrice, transaction.GasPrice)
+            : (transaction.MaxFeePerGas, transaction.MaxPriorityFeePerGas);
+        var (oldCap, oldTip) = Fees(existing);
+        var (newCap, newTip) = Fees(replacement);
+        return newCap * hundred >= oldCap * bumped && newTip * hundred >= oldTip * bumped;
+    }
+
+    private sealed class SenderQueue(Address sender)
+    {
+        public Address Sender { get; } = sender;
+
+        public ulong FirstNonce { get; set; }
+
+        public List<PoolEntry> Entries { get; } = [];
+
+        public LinkedListNode<SenderQueue>? Node { get; set; }
+    }
+}
+
+/// <summary>An admitted transaction: decoded, its network encoding, its sender and hash.</summary>
+public sealed class PoolEntry(Transaction transaction, byte[] raw, Address sender)
+{
+    public Transaction Transaction { get; } = transaction;
+
+    public byte[] Raw { get; } = raw;
+
+    public Address Sender { get; } = sender;
+
+    public Hash256 Hash { get; } = transaction.Hash;
+
+    public bool InFlight { get; set; }
+}

@@ -1,0 +1,211 @@
+using Hyperion.Core;
+using Hyperion.Core.Rlp;
+using Hyperion.Core.Transactions;
+using Hyperion.Execution.Evm;
+using Hyperion.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Hyperion.Grains.Chain;
+
+/// <summary>
+/// The sequencer of one chain: admits transactions into the <see cref="Mempool"/> and, on each tick of the block
+/// cadence, hands the next batch to the block coordinator. Reentrant so that submissions keep flowing while a
+/// block is sealed; only one block is sealed at a time. The mempool lives in memory: a lost silo loses the
+/// transactions still waiting (not committed ones), which senders send again, as with any Ethereum node.
+/// </summary>
+[Reentrant]
+public sealed partial class SequencerGrain(
+    ChainRegistry chains,
+    ChainMetrics metrics,
+    ILogger<SequencerGrain> logger) : Grain, ISequencerGrain
+{
+    /// <summary>geth's limit on one transaction's encoded size (txMaxSize).</summary>
+    public const int MaxTransactionSize = 128 * 1024;
+
+    private ChainOptions _options = null!;
+    private Mempool _pool = null!;
+    private IBlockCoordinatorGrain _coordinator = null!;
+    private ChainHead _head = null!;
+    private bool _sealing;
+
+    private ulong ChainId => (ulong)this.GetPrimaryKeyLong();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _options = chains.Get(ChainId);
+        _pool = new Mempool(_options.MaxPendingPerSender, _options.MaxPendingTotal);
+        _coordinator = GrainFactory.GetBlockCoordinatorGrain(ChainId);
+        _head = await _coordinator.EnsureActiveAsync().ConfigureAwait(true);
+        if (_options.BlockTimeMs > 0)
+        {
+            var period = TimeSpan.FromMilliseconds(_options.BlockTimeMs);
+            this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true, Interleave = true });
+        }
+
+        LogStarted(logger, ChainId, _options.BlockTimeMs, _head.Number);
+        await base.OnActivateAsync(cancellationToken).ConfigureAwait(true);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.MempoolSize.Add(-_pool.Count);
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public Task EnsureStartedAsync() => Task.CompletedTask;
+
+    public async Task<SubmitResult> SubmitAsync(byte[] rawTransaction, Address sender)
+    {
+        ArgumentNullException.ThrowIfNull(rawTransaction);
+        if (rawTransaction.Length > MaxTransactionSize)
+        {
+            return Refuse($"oversized data: transaction size {rawTransaction.Length}, limit {MaxTransactionSize}");
+        }
+
+        Transaction transaction;
+        try
+        {
+            transaction = Transaction.Decode(rawTransaction, TransactionForm.Network).WithRecoveredSender(sender);
+        }
+        catch (Exception exception) when (exception is RlpException or InvalidTransactionException)
+        {
+            return Refuse($"rlp: {exception.Message}");
+        }
+
+        if (transaction.Type == TxType.Deposit)
+        {
+            return Refuse("transaction type not supported: deposits come from L1, not from users");
+        }
+
+        if (transaction.CheckChainId(ChainId) == ChainIdCheck.Mismatch)
+        {
+            return Refuse($"invalid chain id for signer: have {transaction.ChainId} want {ChainId}");
+        }
+
+        var entry = new PoolEntry(transaction, rawTransaction, sender);
+        if (_pool.Contains(entry.Hash))
+        {
+            return Refuse("already known");
+        }
+
+        // The balance is checked against the head for each transaction, as geth does; the nonce run, once a sender has
+        // transactions waiting, is the pool's.
+        var account = (await _coordinator.GetAccountsAsync([sender]).ConfigureAwait(true))[0];
+        var accountNonce = account.Nonce;
+        var balance = account.Balance;
+        var error = _pool.TryAdd(entry, accountNonce, balance, _head.BaseFee, _head.GasLimit, out var replaced);
+        if (error is not null)
+        {
+            return Refuse(error);
+        }
+
+        if (replaced is null)
+        {
+            metrics.MempoolSize.Add(1);
+        }
+
+        return new SubmitResult(entry.Hash, null);
+    }
+
+    public Task<ulong?> GetPendingNonceAsync(Address sender) =>
+        Task.FromResult(_pool.TryGetNextNonce(sender, out var next) ? next : (ulong?)null);
+
+    public Task<PendingTransaction?> GetPendingTransactionAsync(Hash256 hash) =>
+        Task.FromResult(_pool.Find(hash) is { } entry ? new PendingTransaction(entry.Raw, entry.Sender) : null);
+
+    public Task<SequencerStatus> GetStatusAsync() =>
+        Task.FromResult(new SequencerStatus(_pool.Count, 0, _head.Number, _options.BlockTimeMs));
+
+    public async Task<ulong> SealBlockAsync()
+    {
+        // A tick may be sealing right now: wait for it, then seal (the caller asked for a block of its own).
+        while (_sealing)
+        {
+            await Task.Delay(5).ConfigureAwait(true);
+        }
+
+        await SealAsync(allowEmpty: true).ConfigureAwait(true);
+        return _head.Number;
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (_sealing || (_pool.Count == 0 && !_options.EmptyBlocks))
+        {
+            return;
+        }
+
+        await SealAsync(_options.EmptyBlocks).ConfigureAwait(true);
+    }
+
+    private async Task SealAsync(bool allowEmpty)
+    {
+        _sealing = true;
+        try
+        {
+            var batch = _pool.TakeBatch(_head.GasLimit, BaseFeeOfNextBlock(), maxCount: int.MaxValue);
+            if (batch.Count == 0 && !allowEmpty)
+            {
+                return;
+            }
+
+            var proposal = new BlockProposal(
+                [.. batch.Select(entry => entry.Raw)],
+                [.. batch.Select(entry => entry.Sender)],
+                (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            BlockCommitResult result;
+            try
+            {
+                result = await _coordinator.ExecuteBlockAsync(proposal).ConfigureAwait(true);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The block may or may not be in the log (a coordinator lost mid-commit): keep the transactions; a
+                // committed one comes back as "nonce too low" next time and leaves then.
+                _pool.Release();
+                LogSealFailed(logger, exception, ChainId, batch.Count);
+                _head = await _coordinator.GetHeadAsync().ConfigureAwait(true);
+                return;
+            }
+
+            var before = _pool.Count;
+            _pool.Complete(result.Included, result.Rejected);
+            metrics.MempoolSize.Add(_pool.Count - before);
+            metrics.TransactionsRejected.Add(result.Rejected.Length);
+            foreach (var rejection in result.Rejected)
+            {
+                LogLeftOut(logger, ChainId, rejection.Hash, rejection.Reason);
+            }
+
+            _head = await _coordinator.GetHeadAsync().ConfigureAwait(true);
+        }
+        finally
+        {
+            _sealing = false;
+        }
+    }
+
+    private UInt256 BaseFeeOfNextBlock() => BlockHeaderRules.CalculateBaseFee(new BlockHeader
+    {
+        Number = _head.Number,
+        GasLimit = _head.GasLimit,
+        GasUsed = _head.GasUsed,
+        BaseFeePerGas = _head.BaseFee,
+    });
+
+    private SubmitResult Refuse(string error)
+    {
+        metrics.TransactionsRejected.Add(1);
+        return new SubmitResult(Hash256.Zero, error);
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Chain {ChainId}: sequencer started (block time {BlockTimeMs} ms, head {Head})")]
+    private static partial void LogStarted(ILogger logger, ulong chainId, int blockTimeMs, ulong head);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Chain {ChainId}: sealing a block of {Count} transactions failed; they stay in the mempool for the next block")]
+    private static partial void LogSealFailed(ILogger logger, Exception exception, ulong chainId, int count);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Debug, Message = "Chain {ChainId}: transaction {Hash} left out of the block: {Reason}")]
+    private static partial void LogLeftOut(ILogger logger, ulong chainId, Hash256 hash, string reason);
+}
