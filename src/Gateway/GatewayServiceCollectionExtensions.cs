@@ -36,7 +36,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IClusterReadiness, HostStartedReadiness>();
         services.AddRpcModule<EthModule>()
             .AddRpcModule<NetModule>()
-            .AddRpcModule<Web3Module>();
+            .AddRpcModule<Web3Module>()
+            .AddRpcModule<HyperionModule>();
         services.AddHealthChecks()
             .AddCheck<ClusterReadinessHealthCheck>(
                 ClusterReadinessHealthCheck.Name, tags: [ClusterReadinessHealthCheck.ReadinessTag]);

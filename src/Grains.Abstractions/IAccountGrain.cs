@@ -17,8 +17,12 @@ public interface IAccountGrain : IGrainWithIntegerCompoundKey
     /// <summary>Applies the account's state after block <see cref="AccountUpdate.Block"/>; an older or repeated block is ignored.</summary>
     Task ApplyAsync(AccountUpdate update);
 
-    /// <summary>Persists the state if it changed since the last write.</summary>
-    Task FlushAsync();
+    /// <summary>
+    /// Persists the state if it changed since the last write. False when this activation does not have block
+    /// <paramref name="expectedBlock"/> (its silo died after the update reached it): the caller must apply the
+    /// blocks again before it counts them as persisted.
+    /// </summary>
+    Task<bool> FlushAsync(ulong expectedBlock);
 }
 
 /// <summary>An account as of block <paramref name="AsOfBlock"/>.</summary>

@@ -27,8 +27,12 @@ public interface IContractGrain : IGrainWithIntegerCompoundKey
     /// <summary>Applies the contract's changes in block <see cref="ContractUpdate.Block"/>; an older or repeated block is ignored.</summary>
     Task ApplyAsync(ContractUpdate update);
 
-    /// <summary>Persists the state if it changed since the last write.</summary>
-    Task FlushAsync();
+    /// <summary>
+    /// Persists the state if it changed since the last write. False when this activation does not have block
+    /// <paramref name="expectedBlock"/> (its silo died after the update reached it): the caller must apply the
+    /// blocks again before it counts them as persisted.
+    /// </summary>
+    Task<bool> FlushAsync(ulong expectedBlock);
 }
 
 /// <summary>Slots and values in matching order, as of block <paramref name="AsOfBlock"/>.</summary>

@@ -23,6 +23,8 @@ internal sealed record NodeOptions
         new("--silo-port", "Hyperion:SiloPort", "n", $"Orleans silo-to-silo port (default {LocalCluster.DefaultSiloPort})"),
         new("--gateway-port", "Hyperion:GatewayPort", "n", $"Orleans client gateway port (default {LocalCluster.DefaultGatewayPort})"),
         new("--block-time", "Hyperion:BlockTimeMs", "ms", $"milliseconds between blocks, 0 for blocks only on demand (default {DefaultBlockTimeMs})"),
+        new("--max-request-bytes", "Hyperion:MaxRequestBodyBytes", "n", $"largest JSON-RPC request body accepted (default {GatewayOptions.DefaultMaxRequestBodyBytes}; raise it to register large models)"),
+        new("--gpus", "Hyperion:Gpus", "n", "GPUs this silo announces for model shards (default: the /dev/nvidiaN devices present)"),
         new("--dev-accounts", "Hyperion:DevAccounts", "n", $"development accounts funded at genesis with 10,000 ETH each (default {DefaultDevAccounts})"),
         new("--storage", "Hyperion:Storage", "kind", "durable state: embedded (SQLite files under --data) or azure (Azure Storage); default embedded"),
         new("--clustering", "Hyperion:Clustering", "kind", "cluster membership: localhost (this machine only) or azure (Azure Storage table); default localhost"),
@@ -43,6 +45,11 @@ internal sealed record NodeOptions
     public required int GatewayPort { get; init; }
 
     public required int BlockTimeMs { get; init; }
+
+    /// <summary>GPUs announced in the silo's metadata, so model shards are placed here first.</summary>
+    public required int Gpus { get; init; }
+
+    public required int MaxRequestBodyBytes { get; init; }
 
     /// <summary>How many accounts of the development mnemonic the genesis funds.</summary>
     public required int DevAccounts { get; init; }
@@ -86,6 +93,8 @@ internal sealed record NodeOptions
         }
 
         var blockTimeMs = settings.ReadInt32("Hyperion:BlockTimeMs", DefaultBlockTimeMs, 0, 3_600_000);
+        var maxRequestBodyBytes = settings.ReadInt32("Hyperion:MaxRequestBodyBytes", GatewayOptions.DefaultMaxRequestBodyBytes, 1024, int.MaxValue);
+        var gpus = settings.ReadInt32("Hyperion:Gpus", CountNvidiaDevices(), 0, 64);
         var devAccounts = settings.ReadInt32("Hyperion:DevAccounts", DefaultDevAccounts, 0, 10_000);
         var storage = ReadChoice(settings, "Hyperion:Storage", HyperionStorageKind.Embedded);
         var clustering = ReadChoice(settings, "Hyperion:Clustering", HyperionClusteringKind.Localhost);
@@ -129,6 +138,8 @@ internal sealed record NodeOptions
             SiloPort = siloPort,
             GatewayPort = gatewayPort,
             BlockTimeMs = blockTimeMs,
+            Gpus = gpus,
+            MaxRequestBodyBytes = maxRequestBodyBytes,
             DevAccounts = devAccounts,
             Storage = storage,
             Clustering = clustering,
@@ -149,5 +160,20 @@ internal sealed record NodeOptions
         }
 
         return choice;
+    }
+
+    /// <summary>The NVIDIA devices the driver exposes (/dev/nvidia0, /dev/nvidia1, …); zero without a driver.</summary>
+    private static int CountNvidiaDevices()
+    {
+        try
+        {
+            return Directory.Exists("/dev")
+                ? Directory.EnumerateFiles("/dev", "nvidia*").Count(path => Path.GetFileName(path)[6..].All(char.IsAsciiDigit) && Path.GetFileName(path).Length > 6)
+                : 0;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 }

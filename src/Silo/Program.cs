@@ -4,6 +4,7 @@ using Hyperion.Gateway;
 using Hyperion.Gateway.Health;
 using Hyperion.Gateway.Hosting;
 using Hyperion.Grains.Chain;
+using Hyperion.Grains.Inference;
 using Hyperion.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,8 +50,14 @@ internal static partial class Program
             silo.UseHyperionClustering(options.ClusteringOptions);
             silo.AddHyperionStorage(options.StorageOptions);
             silo.AddHyperionChains(chain);
+            silo.AddHyperionInference();
+            silo.AnnounceInferenceGpus(options.Gpus);
         });
-        builder.Services.AddHyperionGateway(gateway => gateway.ChainId = options.ChainId);
+        builder.Services.AddHyperionGateway(gateway =>
+        {
+            gateway.ChainId = options.ChainId;
+            gateway.MaxRequestBodyBytes = options.MaxRequestBodyBytes;
+        });
         builder.Services.AddSingleton<IClusterReadiness, SiloReadiness>();
         NodeHost.ListenOn(builder, options.RpcAddress, options.RpcPort);
 

@@ -94,7 +94,8 @@ public sealed partial class VirtualMachine
 
         if (isPrecompile)
         {
-            outcome = RunPrecompile(precompile!, inputArray.AsSpan(inputStart, inputLength), gas, snapshot);
+            var isStatic = kind == FrameKind.StaticCall || (parent?.IsStaticFrame ?? false);
+            outcome = RunPrecompile(precompile!, codeAddress, isStatic, inputArray.AsSpan(inputStart, inputLength), gas, snapshot);
             return null;
         }
 
@@ -141,7 +142,7 @@ public sealed partial class VirtualMachine
         return frame;
     }
 
-    private Outcome RunPrecompile(IPrecompile precompile, ReadOnlySpan<byte> input, long gas, int snapshot)
+    private Outcome RunPrecompile(IPrecompile precompile, scoped in Address address, bool isStatic, ReadOnlySpan<byte> input, long gas, int snapshot)
     {
         var cost = precompile.GasCost(input);
         if (cost > gas)
@@ -150,7 +151,11 @@ public sealed partial class VirtualMachine
             return Outcome.Failed(EvmStatus.OutOfGas, 0);
         }
 
-        if (!precompile.TryRun(input, out var output))
+        // A logging precompile's logs go through the journal, so the revert below (or a caller's) drops them.
+        var succeeded = precompile is ILoggingPrecompile logging
+            ? logging.TryRun(input, new PrecompileLogSink(State, address, isStatic), out var output)
+            : precompile.TryRun(input, out output);
+        if (!succeeded)
         {
             State.Revert(snapshot);
             return Outcome.Failed(EvmStatus.PrecompileFailure, 0);

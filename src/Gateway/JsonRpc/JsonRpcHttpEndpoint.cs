@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -30,6 +31,12 @@ internal sealed partial class JsonRpcHttpEndpoint(
                     JsonRpcErrorCodes.InvalidRequest, $"Unsupported content type {request.ContentType}; send {JsonContentType}"))
                 .ConfigureAwait(false);
             return;
+        }
+
+        // Kestrel has its own limit (30 MB); ours decides, so a node configured above it still reads the body.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrelLimit)
+        {
+            kestrelLimit.MaxRequestBodySize = Math.Max(_maxBodyBytes + 1L, kestrelLimit.MaxRequestBodySize ?? 0);
         }
 
         var body = request.ContentLength > _maxBodyBytes

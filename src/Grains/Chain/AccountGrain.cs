@@ -44,7 +44,18 @@ public sealed class AccountGrain(
         return Task.CompletedTask;
     }
 
-    public async Task FlushAsync()
+    public async Task<bool> FlushAsync(ulong expectedBlock)
+    {
+        if (!state.State.HasApplied || state.State.Block < expectedBlock)
+        {
+            return false;
+        }
+
+        await WriteIfDirtyAsync().ConfigureAwait(true);
+        return true;
+    }
+
+    private async Task WriteIfDirtyAsync()
     {
         if (_dirty)
         {
@@ -56,7 +67,7 @@ public sealed class AccountGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // A clean deactivation keeps what a flush would; a crash loses it, and the coordinator's replay restores it.
-        await FlushAsync().ConfigureAwait(true);
+        await WriteIfDirtyAsync().ConfigureAwait(true);
         await base.OnDeactivateAsync(reason, cancellationToken).ConfigureAwait(true);
     }
 }

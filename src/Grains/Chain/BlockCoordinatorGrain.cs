@@ -39,8 +39,9 @@ public sealed partial class BlockCoordinatorGrain(
     internal const string GrainsConfirmedMarker = "grains-confirmed";
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly HashSet<Address> _unconfirmedAccounts = [];
-    private readonly HashSet<Address> _unconfirmedContracts = [];
+    // The grains touched since the confirmed point, with the last block that updated each.
+    private readonly Dictionary<Address, ulong> _unconfirmedAccounts = [];
+    private readonly Dictionary<Address, ulong> _unconfirmedContracts = [];
     private readonly HashSet<SiloAddress> _deadSilosSeen = [];
     private ChainOptions _options = null!;
     private IBlockLog _log = null!;
@@ -70,28 +71,9 @@ public sealed partial class BlockCoordinatorGrain(
         await base.OnActivateAsync(cancellationToken).ConfigureAwait(true);
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(true);
-            try
-            {
-                await ConfirmAsync().ConfigureAwait(true);
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // Nothing is lost: the grains' state is replayed from the block log on the next activation.
-            LogConfirmFailed(logger, exception, ChainId);
-        }
-
-        await base.OnDeactivateAsync(reason, cancellationToken).ConfigureAwait(true);
-    }
+    // No confirm on deactivation: at silo shutdown the grains deactivate at the same time (each writes its own state
+    // then), and a flush that reached a fresh activation would prove nothing. The next activation replays from the
+    // confirmed point instead, which is at most ConfirmEveryBlocks blocks.
 
     public Task<ChainHead> EnsureActiveAsync() => Task.FromResult(_published);
 
@@ -318,7 +300,7 @@ public sealed partial class BlockCoordinatorGrain(
         {
             updates.Add(GrainFactory.GetAccountGrain(ChainId, address)
                 .ApplyAsync(new AccountUpdate(number, change.Deleted, change.Nonce, change.Balance, change.CodeHash)));
-            _unconfirmedAccounts.Add(address);
+            _unconfirmedAccounts[address] = number;
             var deployed = changes.Code.TryGetValue(change.CodeHash, out var code) ? code : null;
             if (change.Deleted || change.StorageCleared || change.Storage.Count > 0 || deployed is not null)
             {
@@ -333,7 +315,7 @@ public sealed partial class BlockCoordinatorGrain(
 
                 updates.Add(GrainFactory.GetContractGrain(ChainId, address)
                     .ApplyAsync(new ContractUpdate(number, change.Deleted, change.StorageCleared, deployed, slots, values)));
-                _unconfirmedContracts.Add(address);
+                _unconfirmedContracts[address] = number;
             }
         }
 
@@ -354,10 +336,17 @@ public sealed partial class BlockCoordinatorGrain(
             return;
         }
 
-        var flushes = new List<Task>(_unconfirmedAccounts.Count + _unconfirmedContracts.Count);
-        flushes.AddRange(_unconfirmedAccounts.Select(address => GrainFactory.GetAccountGrain(ChainId, address).FlushAsync()));
-        flushes.AddRange(_unconfirmedContracts.Select(address => GrainFactory.GetContractGrain(ChainId, address).FlushAsync()));
-        await Task.WhenAll(flushes).ConfigureAwait(true);
+        var flushes = new List<Task<bool>>(_unconfirmedAccounts.Count + _unconfirmedContracts.Count);
+        flushes.AddRange(_unconfirmedAccounts.Select(pair => GrainFactory.GetAccountGrain(ChainId, pair.Key).FlushAsync(pair.Value)));
+        flushes.AddRange(_unconfirmedContracts.Select(pair => GrainFactory.GetContractGrain(ChainId, pair.Key).FlushAsync(pair.Value)));
+        var persisted = await Task.WhenAll(flushes).ConfigureAwait(true);
+        if (persisted.Contains(false))
+        {
+            // A grain lost updates (its silo died after they reached it): apply the blocks again before confirming.
+            _replayNeeded = true;
+            return;
+        }
+
         await _log.SetMarkerAsync(GrainsConfirmedMarker, head).ConfigureAwait(true);
         _confirmed = head;
         _unconfirmedAccounts.Clear();

@@ -93,7 +93,18 @@ public sealed class ContractGrain(
         return Task.CompletedTask;
     }
 
-    public async Task FlushAsync()
+    public async Task<bool> FlushAsync(ulong expectedBlock)
+    {
+        if (!state.State.HasApplied || state.State.Block < expectedBlock)
+        {
+            return false;
+        }
+
+        await WriteIfDirtyAsync().ConfigureAwait(true);
+        return true;
+    }
+
+    private async Task WriteIfDirtyAsync()
     {
         if (!_dirty)
         {
@@ -115,7 +126,7 @@ public sealed class ContractGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await FlushAsync().ConfigureAwait(true);
+        await WriteIfDirtyAsync().ConfigureAwait(true);
         await base.OnDeactivateAsync(reason, cancellationToken).ConfigureAwait(true);
     }
 }

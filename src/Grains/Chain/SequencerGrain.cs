@@ -29,6 +29,11 @@ public sealed partial class SequencerGrain(
     private ChainHead _head = null!;
     private bool _sealing;
 
+    // One empty block follows every block with transactions. A client that read the block number after its
+    // transaction's block was sealed but before it saw the receipt (ethers' tx.wait() does this) waits for the next
+    // block to look again; with no empty blocks and no more traffic that block would never come.
+    private bool _trailingBlockDue;
+
     private ulong ChainId => (ulong)this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -131,12 +136,12 @@ public sealed partial class SequencerGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (_sealing || (_pool.Count == 0 && !_options.EmptyBlocks))
+        if (_sealing || (_pool.Count == 0 && !_options.EmptyBlocks && !_trailingBlockDue))
         {
             return;
         }
 
-        await SealAsync(_options.EmptyBlocks).ConfigureAwait(true);
+        await SealAsync(_options.EmptyBlocks || _trailingBlockDue).ConfigureAwait(true);
     }
 
     private async Task SealAsync(bool allowEmpty)
@@ -170,6 +175,7 @@ public sealed partial class SequencerGrain(
             }
 
             var before = _pool.Count;
+            _trailingBlockDue = result.Included.Length > 0;
             _pool.Complete(result.Included, result.Rejected);
             metrics.MempoolSize.Add(_pool.Count - before);
             metrics.TransactionsRejected.Add(result.Rejected.Length);

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Hyperion.Inference.Tensors;
 using Onnx;
 
-namespace Hyperion.Inference.Tests;
+namespace Hyperion.Inference.Testing;
 
 /// <summary>
 /// A small float32 MLP built in C#, its weights drawn from a seeded generator so that every build gives the same
@@ -10,7 +10,11 @@ namespace Hyperion.Inference.Tests;
 /// hidden layer) → Gemm(32→4) → output [N,4]. Tensor names, in graph order: input, fc1, hidden1, fc2_matmul, fc2,
 /// hidden2, (residual2), output; weights W1, B1, W2, B2, W3, B3.
 /// </summary>
-internal static class SeededMlp
+/// <remarks>
+/// Public so that the library's tests, the grain tests and the inference benchmark share one model (and an operator
+/// can smoke-test a grid without any model file): it is small, self-contained and the same bytes on every machine.
+/// </remarks>
+public static class SeededMlp
 {
     public const int InputWidth = 16;
     public const int HiddenWidth = 32;
