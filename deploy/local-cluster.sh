@@ -17,15 +17,26 @@ dotnet publish "$root/src/Silo/Hyperion.Silo.csproj" -c Release -o "$out/silo" -
 dotnet publish "$root/src/Gateway/Hyperion.Gateway.csproj" -c Release -o "$out/gateway" --nologo -v quiet
 
 pids=()
+azurite_pid=""
 stop() {
+  # Nodes first, Azurite last: a silo leaving updates the membership table, so storage must outlive it. A node
+  # that has not stopped after 30 s is killed.
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for _ in $(seq 60); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  [ -z "$azurite_pid" ] || kill "$azurite_pid" 2>/dev/null || true
 }
 trap stop EXIT INT TERM
 
-"$root/node_modules/.bin/azurite" --silent --location "$state/azurite" --blobHost 127.0.0.1 --queueHost 127.0.0.1 \
-  --tableHost 127.0.0.1 --skipApiVersionCheck --disableTelemetry &
-pids+=($!)
+# Its own session, so that Ctrl-C (sent to the whole foreground group) does not stop storage before the nodes.
+setsid "$root/node_modules/.bin/azurite" --silent --location "$state/azurite" --blobHost 127.0.0.1 --queueHost 127.0.0.1 \
+  --tableHost 127.0.0.1 --skipApiVersionCheck --disableTelemetry > "$state/azurite.log" 2>&1 &
+azurite_pid=$!
 for port in 10000 10002; do
   until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.2; done
 done

@@ -282,6 +282,17 @@ public sealed class JsonRpcDispatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lost_silo_is_a_server_error_that_says_to_retry()
+    {
+        var bytes = await _dispatcher.DispatchAsync("""{"jsonrpc":"2.0","id":9,"method":"test_siloLost"}"""u8.ToArray());
+        var text = Encoding.UTF8.GetString(bytes!);
+        using var document = JsonDocument.Parse(text);
+        AssertError(document.RootElement, JsonRpcErrorCodes.ServerError, "9");
+        Assert.Contains("Retry in a few seconds", document.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_RpcException_gives_its_code_message_and_data()
     {
         var response = await DispatchAsync("""{"jsonrpc":"2.0","id":9,"method":"test_rpcError"}""");

@@ -25,6 +25,7 @@ internal sealed class TestRpcModule : IRpcModule
             return ValueTask.FromResult<object?>(parameters[0].GetString() + parameters[1].GetString());
         });
         methods.Add("test_throw", (_, _) => throw new InvalidOperationException("secret internal detail"));
+        methods.Add("test_siloLost", (_, _) => throw new SiloUnavailableException("secret silo detail"));
         methods.Add("test_throwAsync", async (_, cancellationToken) =>
         {
             await Task.Yield();

@@ -217,6 +217,16 @@ public sealed partial class JsonRpcDispatcher
         {
             throw;
         }
+        catch (Exception exception) when (IsGridInTransition(exception))
+        {
+            // A silo just died or is joining: its grains are moving. Nothing was lost; the caller can retry.
+            LogMethodFailed(_logger, method, exception);
+            return Failure(
+                id,
+                method,
+                JsonRpcErrorCodes.ServerError,
+                "The grid is moving grains after a silo was lost or added; nothing committed is lost. Retry in a few seconds.");
+        }
 #pragma warning disable CA1031 // Any failure of a method must become a JSON-RPC error, never a torn response.
         catch (Exception exception)
 #pragma warning restore CA1031
@@ -229,6 +239,11 @@ public sealed partial class JsonRpcDispatcher
             _metrics.RecordDuration(method, Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>The failures Orleans reports while membership catches up with a lost or new silo.</summary>
+    private static bool IsGridInTransition(Exception exception) =>
+        exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ClientNotAvailableException
+        || (exception is AggregateException { InnerException: { } inner } && IsGridInTransition(inner));
 
     private static bool TryReadParams(JsonElement request, out JsonElement parameters)
     {

@@ -17,4 +17,7 @@ public static class JsonRpcErrorCodes
 
     /// <summary>The method failed in a way the caller cannot fix; details stay in the server log.</summary>
     public const int InternalError = -32603;
+
+    /// <summary>The first of the server-defined codes (-32000 to -32099); Ethereum nodes use it for most failures.</summary>
+    public const int ServerError = -32000;
 }
