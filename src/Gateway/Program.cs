@@ -63,6 +63,7 @@ internal static partial class Program
 
         builder.Services.AddSingleton<ClusterClientReadiness>();
         builder.Services.AddSingleton<IClusterReadiness>(services => services.GetRequiredService<ClusterClientReadiness>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<ClusterClientReadiness>());
         builder.UseOrleansClient(client =>
         {
             if (clustering == "AZURE")

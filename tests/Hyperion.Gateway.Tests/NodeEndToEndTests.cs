@@ -175,6 +175,12 @@ public sealed class NodeEndToEndTests : IDisposable
         await gateway.WaitForOkAsync(_http, new Uri(rpc, "health/ready"), StartDeadline);
 
         JsonRpcDispatcherTests.AssertResult(await PostAsync(rpc, """{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"""), "1", "\"0x20a55\"");
+
+        // State through the client's grain calls, on the first try: development account 0 holds 10,000 ETH.
+        JsonRpcDispatcherTests.AssertResult(
+            await PostAsync(rpc, """{"jsonrpc":"2.0","id":2,"method":"eth_getBalance","params":["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266","latest"]}"""),
+            "2",
+            "\"0x21e19e0c9bab2400000\"");
         Assert.Contains($"Hyperion Grid gateway: chain 133717, JSON-RPC http://127.0.0.1:{ports[3]}", gateway.Output, StringComparison.Ordinal);
 
         gateway.Signal(NodeProcess.SigInt);
