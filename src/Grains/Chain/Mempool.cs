@@ -5,15 +5,19 @@ using Hyperion.Grains.Abstractions;
 namespace Hyperion.Grains.Chain;
 
 /// <summary>
-/// The sequencer's pool of admitted transactions: per sender, a run of consecutive nonces starting at the account's
-/// nonce. A nonce below the run is "too low", one past its end "too high" (no gaps are kept: a gap would hold the
-/// sender's later transactions back forever), one inside it replaces an entry only with a 10% fee bump on both fee
-/// fields, as geth requires. Blocks take transactions round-robin over senders in arrival order, so independent
-/// senders interleave (what lets Block-STM run them in parallel) and no sender starves the others.
-/// Not thread-safe: the sequencer grain owns it.
+/// The sequencer's pool of admitted transactions. Per sender: the pending run, consecutive nonces from the
+/// account's nonce (what blocks take), and the queued ones, at most <see cref="MaxNonceGap"/> past the run's end,
+/// which wait for the gap to close (a wallet's back-to-back sends can arrive out of order) and join the run when it
+/// does. A nonce below the run is "too low", one further ahead "too high"; one already held is replaced only with a
+/// 10% fee bump on both fee fields, as geth requires. Blocks take transactions round-robin over senders in arrival
+/// order, so independent senders interleave (what lets Block-STM run them in parallel) and no sender starves the
+/// others. Not thread-safe: the sequencer grain owns it.
 /// </summary>
 public sealed class Mempool(int maxPerSender, int maxTotal)
 {
+    /// <summary>How far past a sender's next nonce a transaction may wait (geth queues 64 per account).</summary>
+    public const int MaxNonceGap = 64;
+
     /// <summary>geth's replacement rule: both fee fields at least 10% higher.</summary>
     private const int PriceBumpPercent = 10;
 
@@ -22,6 +26,9 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
     private readonly Dictionary<Hash256, PoolEntry> _byHash = [];
 
     public int Count => _byHash.Count;
+
+    /// <summary>Transactions waiting for a nonce gap to close.</summary>
+    public int QueuedCount { get; private set; }
 
     public bool Contains(in Hash256 hash) => _byHash.ContainsKey(hash);
 
@@ -74,16 +81,16 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
         }
 
         _senders.TryGetValue(entry.Sender, out var queue);
-        var first = queue is { Entries.Count: > 0 } ? queue.FirstNonce : accountNonce;
+        var first = queue is { Entries.Count: > 0 } ? queue.FirstNonce : Math.Max(accountNonce, queue?.FirstNonce ?? 0);
         var next = first + (ulong)(queue?.Entries.Count ?? 0);
         if (transaction.Nonce < first)
         {
             return $"nonce too low: next nonce {first}, tx nonce {transaction.Nonce}";
         }
 
-        if (transaction.Nonce > next)
+        if (transaction.Nonce > next + MaxNonceGap)
         {
-            return $"nonce too high: next nonce {next}, tx nonce {transaction.Nonce} (send the missing nonces first)";
+            return $"nonce too high: next nonce {next}, tx nonce {transaction.Nonce} (at most {MaxNonceGap} ahead are held; send the missing nonces first)";
         }
 
         if (transaction.Nonce < next)
@@ -107,14 +114,28 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
             return null;
         }
 
+        if (queue is not null && queue.Future.TryGetValue(transaction.Nonce, out var waiting))
+        {
+            if (!IsBumped(waiting.Transaction, transaction))
+            {
+                return "replacement transaction underpriced";
+            }
+
+            _byHash.Remove(waiting.Hash);
+            queue.Future[transaction.Nonce] = entry;
+            _byHash[entry.Hash] = entry;
+            replaced = waiting;
+            return null;
+        }
+
         if (_byHash.Count >= maxTotal)
         {
             return "txpool is full";
         }
 
-        if (queue is not null && queue.Entries.Count >= maxPerSender)
+        if (queue is not null && queue.Entries.Count + queue.Future.Count >= maxPerSender)
         {
-            return $"account limit exceeded: {entry.Sender} has {queue.Entries.Count} transactions waiting";
+            return $"account limit exceeded: {entry.Sender} has {queue.Entries.Count + queue.Future.Count} transactions waiting";
         }
 
         if (queue is null)
@@ -123,10 +144,37 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
             _senders[entry.Sender] = queue;
             queue.Node = _arrivalOrder.AddLast(queue);
         }
+        else if (queue.Entries.Count == 0)
+        {
+            // Only queued ones so far: the run starts at the account's nonce as of now.
+            queue.FirstNonce = first;
+        }
 
-        queue.Entries.Add(entry);
         _byHash[entry.Hash] = entry;
+        if (transaction.Nonce == next)
+        {
+            queue.Entries.Add(entry);
+            Promote(queue);
+        }
+        else
+        {
+            queue.Future[transaction.Nonce] = entry;
+            QueuedCount++;
+        }
+
         return null;
+    }
+
+    /// <summary>Moves queued transactions that now follow the run into it.</summary>
+    private void Promote(SenderQueue queue)
+    {
+        var next = queue.FirstNonce + (ulong)queue.Entries.Count;
+        while (queue.Future.Remove(next, out var waiting))
+        {
+            queue.Entries.Add(waiting);
+            QueuedCount--;
+            next++;
+        }
     }
 
     /// <summary>
@@ -198,6 +246,14 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
 
                     queue.Entries.RemoveRange(0, index + 1);
                     queue.FirstNonce = entry.Transaction.Nonce + 1;
+                    foreach (var stale in queue.Future.Keys.Where(nonce => nonce < queue.FirstNonce).ToList())
+                    {
+                        _byHash.Remove(queue.Future[stale].Hash);
+                        queue.Future.Remove(stale);
+                        QueuedCount--;
+                    }
+
+                    Promote(queue);
                 }
             }
         }
@@ -228,7 +284,7 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
                 entry.InFlight = false;
             }
 
-            if (queue.Entries.Count == 0)
+            if (queue.Entries.Count == 0 && queue.Future.Count == 0)
             {
                 _senders.Remove(queue.Sender);
                 _arrivalOrder.Remove(queue.Node!);
@@ -258,6 +314,9 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
         public ulong FirstNonce { get; set; }
 
         public List<PoolEntry> Entries { get; } = [];
+
+        /// <summary>Transactions past a nonce gap, by nonce.</summary>
+        public SortedDictionary<ulong, PoolEntry> Future { get; } = [];
 
         public LinkedListNode<SenderQueue>? Node { get; set; }
     }

@@ -120,7 +120,7 @@ public sealed partial class SequencerGrain(
         Task.FromResult(_pool.Find(hash) is { } entry ? new PendingTransaction(entry.Raw, entry.Sender) : null);
 
     public Task<SequencerStatus> GetStatusAsync() =>
-        Task.FromResult(new SequencerStatus(_pool.Count, 0, _head.Number, _options.BlockTimeMs));
+        Task.FromResult(new SequencerStatus(_pool.Count - _pool.QueuedCount, _pool.QueuedCount, _head.Number, _options.BlockTimeMs));
 
     public async Task<ulong> SealBlockAsync()
     {

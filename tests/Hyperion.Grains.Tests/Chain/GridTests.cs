@@ -1,5 +1,6 @@
 using Hyperion.Execution.Evm;
 using Hyperion.Grains.Abstractions;
+using Hyperion.Grains.Chain;
 using Hyperion.Grains.Storage;
 
 namespace Hyperion.Grains.Tests.Chain;
@@ -79,18 +80,31 @@ public sealed class GridTests : IDisposable
         var (first, _) = DevKeys.Transfer(1, Recipient, 0, 1);
         await grid.SubmitAsync(first, sender);
 
-        var (gap, _) = DevKeys.Transfer(1, Recipient, 5, 1);
+        var (gap, _) = DevKeys.Transfer(1, Recipient, 1 + Mempool.MaxNonceGap + 1, 1);
         Assert.StartsWith("nonce too high", (await grid.Sequencer.SubmitAsync(gap, sender)).Error, StringComparison.Ordinal);
         Assert.Equal("already known", (await grid.Sequencer.SubmitAsync(first, sender)).Error);
         Assert.StartsWith("rlp:", (await grid.Sequencer.SubmitAsync([0x02, 0xc0], sender)).Error, StringComparison.Ordinal);
         var (poor, _) = DevKeys.Transfer(2, Recipient, 0, 1, maxFeeGwei: 1_000_000_000);
         Assert.StartsWith("insufficient funds for gas * price + value", (await grid.Sequencer.SubmitAsync(poor, DevKeys.Key(2).Address)).Error, StringComparison.Ordinal);
 
-        Assert.Equal(1, (await grid.Sequencer.GetStatusAsync()).Pending);
+        var (waiting, _) = DevKeys.Transfer(1, Recipient, 3, 1);
+        Assert.True((await grid.Sequencer.SubmitAsync(waiting, sender)).Accepted);
+        var status = await grid.Sequencer.GetStatusAsync();
+        Assert.Equal((1, 1), (status.Pending, status.Queued));
         await grid.Sequencer.SealBlockAsync();
         var (stale, _) = DevKeys.Transfer(1, Recipient, 0, 2);
         Assert.StartsWith("nonce too low", (await grid.Sequencer.SubmitAsync(stale, sender)).Error, StringComparison.Ordinal);
         Assert.Equal(new UInt256(1), (await grid.Client.GetAccountGrain(grid.ChainId, Recipient).GetAsync()).Balance);
+
+        // Nonce 3 waited for the gap at 1 and 2: closing it releases all three into the next block.
+        for (ulong nonce = 1; nonce <= 2; nonce++)
+        {
+            var (raw, _) = DevKeys.Transfer(1, Recipient, nonce, 1);
+            Assert.True((await grid.Sequencer.SubmitAsync(raw, sender)).Accepted);
+        }
+
+        await grid.Sequencer.SealBlockAsync();
+        Assert.Equal(new UInt256(4), (await grid.Client.GetAccountGrain(grid.ChainId, Recipient).GetAsync()).Balance);
     }
 
     [Fact]

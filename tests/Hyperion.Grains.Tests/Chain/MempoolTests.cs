@@ -9,16 +9,27 @@ public sealed class MempoolTests
     private static readonly Address Recipient = Address.Parse("0x00000000000000000000000000000000000000aa");
 
     [Fact]
-    public void Nonces_must_continue_the_senders_run()
+    public void Nonces_continue_the_senders_run_and_a_gap_waits_until_it_closes()
     {
         var pool = new Mempool(16, 100);
         Assert.Null(Add(pool, 0, nonce: 5, accountNonce: 5));
         Assert.StartsWith("nonce too low", Add(pool, 0, nonce: 4, accountNonce: 5), StringComparison.Ordinal);
-        Assert.StartsWith("nonce too high", Add(pool, 0, nonce: 7, accountNonce: 5), StringComparison.Ordinal);
-        Assert.Null(Add(pool, 0, nonce: 6, accountNonce: 5));
+        Assert.StartsWith("nonce too high", Add(pool, 0, nonce: 6 + Mempool.MaxNonceGap + 1, accountNonce: 5), StringComparison.Ordinal);
+
+        // Nonce 7 arrives before 6 (back-to-back sends over separate connections): it waits, out of blocks.
+        Assert.Null(Add(pool, 0, nonce: 7, accountNonce: 5));
+        Assert.Equal(1, pool.QueuedCount);
         Assert.True(pool.TryGetNextNonce(DevKeys.Key(0).Address, out var next));
-        Assert.Equal(7UL, next);
-        Assert.Equal(2, pool.Count);
+        Assert.Equal(6UL, next);
+        Assert.Single(pool.TakeBatch(30_000_000, BaseFee, 100));
+        pool.Release();
+
+        Assert.Null(Add(pool, 0, nonce: 6, accountNonce: 5));
+        Assert.Equal(0, pool.QueuedCount);
+        Assert.True(pool.TryGetNextNonce(DevKeys.Key(0).Address, out next));
+        Assert.Equal(8UL, next);
+        Assert.Equal(3, pool.Count);
+        Assert.Equal([5UL, 6UL, 7UL], pool.TakeBatch(30_000_000, BaseFee, 100).Select(entry => entry.Transaction.Nonce));
     }
 
     [Fact]
