@@ -32,6 +32,7 @@ public static class GatewayEndpointRouteBuilderExtensions
             Predicate = check => check.Tags.Contains(ClusterReadinessHealthCheck.ReadinessTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
         return endpoints;
     }
 }

@@ -3,6 +3,7 @@ using Hyperion.Gateway.JsonRpc;
 using Hyperion.Gateway.Modules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
 
 namespace Hyperion.Gateway;
 
@@ -41,6 +42,12 @@ public static class GatewayServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<ClusterReadinessHealthCheck>(
                 ClusterReadinessHealthCheck.Name, tags: [ClusterReadinessHealthCheck.ReadinessTag]);
+
+        // Every Hyperion meter (gateway, chain, inference) and Orleans' own, in the Prometheus text format at /metrics.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Hyperion.*")
+            .AddMeter("Microsoft.Orleans")
+            .AddPrometheusExporter());
         return services;
     }
 

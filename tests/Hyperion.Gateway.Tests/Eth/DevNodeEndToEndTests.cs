@@ -75,6 +75,11 @@ public sealed class DevNodeEndToEndTests : IDisposable
                 BigInteger.One,
                 (await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(sender, BlockParameter.CreateLatest())).Value);
 
+            // Operators see the chain in the metrics: the committed transfer is counted.
+            var metrics = await _http.GetStringAsync(new Uri(new Uri(node.RpcUrl), "metrics"));
+            Assert.Matches(@"(?m)^hyperion_chain_transactions_committed_total\{[^}]*\} [1-9]", metrics);
+            Assert.Contains("hyperion_gateway_", metrics, StringComparison.Ordinal);
+
             await node.StopAsync();
         }
 
