@@ -11,6 +11,12 @@ public enum BlockExecutionMode
 
     /// <summary>Block-STM found a dependency chain; the block was run again sequentially.</summary>
     ParallelThenSequential,
+
+    /// <summary>
+    /// A block of plain value transfers, in parallel without the multi-version memory: each transaction waits only for
+    /// its sender's previous one (see Hyperion.Execution.Evm's PlainTransferBlock).
+    /// </summary>
+    ParallelTransfers,
 }
 
 /// <summary>What executing one block cost. Execution counts include every call of the transaction executor.</summary>

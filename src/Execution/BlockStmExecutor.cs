@@ -61,5 +61,11 @@ public sealed class BlockStmExecutor : IBlockExecutor, IDisposable
         where TKey : notnull =>
         ExecuteBlockAsync(transactionCount, executor, preState, cancellationToken).GetAwaiter().GetResult();
 
+    /// <summary>The worker threads the executor owns.</summary>
+    internal int ThreadCount => _pool.ThreadCount;
+
+    /// <summary>Runs a job of the caller's own on every worker thread (after the blocks and jobs before it).</summary>
+    internal void Submit(IWorkerJob job) => _pool.Submit(job);
+
     public void Dispose() => _pool.Dispose();
 }

@@ -38,6 +38,13 @@ public sealed class BlockStmOptions
     /// </summary>
     public int LocationsPerTransactionHint { get; init; } = 6;
 
+    /// <summary>
+    /// Whether the EVM executor runs a block made only of plain value transfers (to accounts without code, no data)
+    /// on its own path: scheduled by sender, without the multi-version memory (<see cref="BlockExecutionMode.ParallelTransfers"/>).
+    /// Anything outside that plan gives the block to the general engine. Off: every block goes through the engine.
+    /// </summary>
+    public bool PlainTransferPath { get; init; } = true;
+
     /// <summary>Test hook: when it returns true for (transaction, incarnation), that validation fails as if a read had changed.</summary>
     internal Func<int, int, bool>? InjectValidationFailure { get; init; }
 
@@ -51,6 +58,7 @@ public sealed class BlockStmOptions
         DependencyChainSampleSize = DependencyChainSampleSize,
         DependencyChainReExecutionRatio = DependencyChainReExecutionRatio,
         LocationsPerTransactionHint = LocationsPerTransactionHint,
+        PlainTransferPath = PlainTransferPath,
         InjectValidationFailure = InjectValidationFailure,
     };
 

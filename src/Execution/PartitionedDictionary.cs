@@ -21,6 +21,9 @@ public sealed class PartitionedDictionary<TKey, TValue> : IReadOnlyDictionary<TK
 
     public int Count => _parts.Sum(static part => part.Count);
 
+    /// <summary>The parts themselves, so that a walk over every entry uses each dictionary's own struct enumerator.</summary>
+    internal IReadOnlyList<Dictionary<TKey, TValue>> Parts => _parts;
+
     public IEnumerable<TKey> Keys => _parts.SelectMany(static part => part.Keys);
 
     public IEnumerable<TValue> Values => _parts.SelectMany(static part => part.Values);

@@ -168,6 +168,28 @@ public sealed class BlockStateOverlay : IStateReader
     /// <summary>Sets an account's balance from Block-STM's final value of its balance location.</summary>
     internal void SetFinalBalance(in Address address, in UInt256 balance) => EntryOf(address).Balance = balance;
 
+    /// <summary>
+    /// Sets an account that plain transfers sent from or to (<see cref="PlainTransferBlock"/>): its final balance and,
+    /// when it sent, its nonce. An account the block creates gets its storage marked cleared, as the sequential run's
+    /// first credit to it does.
+    /// </summary>
+    internal void SetTransferred(in Address address, ulong? nonce, in UInt256 balance)
+    {
+        var entry = EntryOf(address);
+        if (!entry.Exists)
+        {
+            ClearStorage(entry);
+            entry.Exists = true;
+        }
+
+        if (nonce is { } sent)
+        {
+            entry.Nonce = sent;
+        }
+
+        entry.Balance = balance;
+    }
+
     /// <summary>After final values: an account not flagged as existing exists exactly when its balance is not zero.</summary>
     internal void SettleExistence()
     {

@@ -16,6 +16,7 @@ internal sealed class EvmWorker
     private readonly TransactionProcessor _processor;
     private readonly PrecompileTable _precompiles;
     private readonly StateViewReader _reader = new();
+    private readonly TransferStateReader _transferReader = new();
 
     /// <summary>The last tip's delta: deltas are immutable, and a block's transactions often pay the same tip, so one object serves them.</summary>
     private BalanceIncrement? _lastTip;
@@ -50,6 +51,23 @@ internal sealed class EvmWorker
         var writes = WriteSetTranslator.Translate(result.WriteSet, _reader, code);
         WriteSetTranslator.PayCoinbase(writes, _reader, context.Coinbase, TipDelta(result.CoinbasePayment));
         return new(writes, outcome);
+    }
+
+    /// <summary>
+    /// One transaction of a <see cref="PlainTransferBlock"/>, over the sender and recipient it was given (the coinbase's
+    /// tip deferred, as in the engine); null when the EVM read anything else.
+    /// </summary>
+    public TransactionResult? ExecuteTransfer(
+        Transaction transaction,
+        BlockContext context,
+        in Address sender,
+        bool senderExists,
+        in AccountInfo senderAccount,
+        in Address recipient)
+    {
+        _transferReader.Begin(sender, senderExists, senderAccount, recipient);
+        var result = _processor.Execute(transaction, context, _transferReader);
+        return _transferReader.ReadOutsidePlan ? null : result;
     }
 
     private BalanceIncrement? TipDelta(in UInt256 tip)

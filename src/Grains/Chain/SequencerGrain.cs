@@ -34,6 +34,9 @@ public sealed partial class SequencerGrain(
     // block to look again; with no empty blocks and no more traffic that block would never come.
     private bool _trailingBlockDue;
 
+    // Counts the blocks whose outcome reached the mempool (or the failures that released it).
+    private ulong _completedBlocks;
+
     private ulong ChainId => (ulong)this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -95,8 +98,17 @@ public sealed partial class SequencerGrain(
         }
 
         // The balance is checked against the head for each transaction, as geth does; the nonce run, once a sender has
-        // transactions waiting, is the pool's.
-        var account = (await _coordinator.GetAccountsAsync([sender]).ConfigureAwait(true))[0];
+        // transactions waiting, is the pool's. This grain is reentrant: a block that completes while the account is
+        // read may empty the sender's run, and the nonce read before it would then be stale, so read again.
+        AccountView account;
+        ulong completedBefore;
+        do
+        {
+            completedBefore = _completedBlocks;
+            account = (await _coordinator.GetAccountsAsync([sender]).ConfigureAwait(true))[0];
+        }
+        while (completedBefore != _completedBlocks);
+
         var accountNonce = account.Nonce;
         var balance = account.Balance;
         var error = _pool.TryAdd(entry, accountNonce, balance, _head.BaseFee, _head.GasLimit, out var replaced);
@@ -169,6 +181,7 @@ public sealed partial class SequencerGrain(
                 // The block may or may not be in the log (a coordinator lost mid-commit): keep the transactions; a
                 // committed one comes back as "nonce too low" next time and leaves then.
                 _pool.Release();
+                _completedBlocks++;
                 LogSealFailed(logger, exception, ChainId, batch.Count);
                 _head = await _coordinator.GetHeadAsync().ConfigureAwait(true);
                 return;
@@ -177,6 +190,7 @@ public sealed partial class SequencerGrain(
             var before = _pool.Count;
             _trailingBlockDue = result.Included.Length > 0;
             _pool.Complete(result.Included, result.Rejected);
+            _completedBlocks++;
             metrics.MempoolSize.Add(_pool.Count - before);
             metrics.TransactionsRejected.Add(result.Rejected.Length);
             foreach (var rejection in result.Rejected)

@@ -1,3 +1,4 @@
+using Hyperion.Core;
 using Hyperion.Execution.Evm;
 using Xunit.Abstractions;
 
@@ -39,8 +40,14 @@ public sealed class EvmDifferentialTests
             Assert.All(expected.Receipts, receipt => Assert.True(receipt.GasUsed > 0));
             foreach (var threads in new[] { 1, 2, 4, 8 })
             {
-                // No fallback: every block, chains included, goes all the way through Block-STM.
-                using var parallel = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = threads, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
+                // No fallback: every block, chains and plain transfers included, goes all the way through Block-STM.
+                using var parallel = new ParallelBlockExecutor(new BlockStmOptions
+                {
+                    ThreadCount = threads,
+                    SequentialBelowTransactionCount = 0,
+                    FallBackOnDependencyChains = false,
+                    PlainTransferPath = false,
+                });
                 var actual = parallel.Execute(generated.Block, generated.PreState);
                 Assert.Equal(BlockExecutionMode.Parallel, actual.Stats!.Mode);
                 BlockComparison.AssertSame(expected, actual, $"{workload} seed {seed} threads {threads}");
@@ -59,6 +66,34 @@ public sealed class EvmDifferentialTests
         Assert.Equal(BlockExecutionMode.Sequential, actual.Stats!.Mode);
         Assert.Equal(0, actual.Stats.ReExecutions);
         BlockComparison.AssertSame(expected, actual, "one sender");
+    }
+
+    /// <summary>
+    /// The one-sender check counts exactly: a sender of half the block (here every second transaction, which a plain
+    /// majority vote over the whole block can miss) makes it a chain; one transaction fewer does not.
+    /// </summary>
+    [Theory]
+    [InlineData(32, BlockExecutionMode.Sequential)]
+    [InlineData(31, BlockExecutionMode.ParallelTransfers)]
+    public void A_sender_of_half_the_block_makes_it_a_chain(int fromOne, BlockExecutionMode mode)
+    {
+        const int transactions = 64;
+        var builder = new WorkloadBuilder(accounts: transactions, seed: 11);
+        var other = 1;
+        for (var i = 0; i < transactions; i++)
+        {
+            // The busy sender takes the odd positions (the last one included), the others one each.
+            var busy = i % 2 == 1 && (i / 2) < fromOne;
+            var sender = busy ? 0 : other++;
+            builder.Add(sender, builder.AddressOf((sender + 7) % transactions), new UInt256(1_000), gas: 21_000);
+        }
+
+        var workload = builder.Build("half from one");
+        var expected = new SequentialBlockExecutor().Execute(workload.Block, workload.PreState);
+        using var parallel = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = 2 });
+        var actual = parallel.Execute(workload.Block, workload.PreState);
+        Assert.Equal(mode, actual.Stats!.Mode);
+        BlockComparison.AssertSame(expected, actual, $"{fromOne} of {transactions} from one sender");
     }
 
     [Fact]

@@ -47,6 +47,9 @@ internal sealed class WorkloadBuilder
     /// <summary>Puts an account into the pre-state (replacing any there).</summary>
     public void SetAccount(in Address address, PlainAccount account) => _pre[address] = account;
 
+    /// <summary>Takes an account out of the pre-state (a funded test key that should not exist before the block).</summary>
+    public void RemoveAccount(in Address address) => _pre.Remove(address);
+
     /// <summary>Deploys <paramref name="code"/> at <paramref name="address"/> in the pre-state.</summary>
     public void Deploy(in Address address, byte[] code, Dictionary<UInt256, UInt256>? storage = null, UInt256 balance = default) =>
         _pre[address] = new PlainAccount { Nonce = 1, Code = code, Storage = storage ?? [], Balance = balance };
