@@ -40,6 +40,7 @@ public sealed partial class EthModule : IRpcModule
         RegisterBlockMethods(methods);
         RegisterCallMethods(methods);
         RegisterFeeMethods(methods);
+        RegisterLogMethods(methods);
     }
 
     /// <summary>EIP-695: the chain id as a hex quantity.</summary>
