@@ -1,10 +1,9 @@
-using NBitcoin.Secp256k1;
-
 namespace Hyperion.Core.Crypto;
 
 /// <summary>
-/// Ethereum's use of secp256k1 over NBitcoin.Secp256k1 (a managed port of libsecp256k1): deterministic
-/// RFC 6979 signing that always yields low s, and public-key recovery from (hash, yParity, r, s).
+/// Ethereum's use of secp256k1: deterministic RFC 6979 signing that always yields low s (NBitcoin.Secp256k1, a
+/// managed port of libsecp256k1), and public-key recovery from (hash, yParity, r, s) in the native libsecp256k1
+/// (Secp256k1.Net), since recovery is what every admitted transaction pays for.
 /// </summary>
 public static class Secp256k1Signer
 {
@@ -111,19 +110,21 @@ public static class Secp256k1Signer
         Span<byte> compact = stackalloc byte[64];
         signature.R.WriteBigEndian(compact);
         signature.S.WriteBigEndian(compact[32..]);
-        if (!SecpRecoverableECDSASignature.TryCreateFromCompact(compact, signature.YParity, out var recoverable) || recoverable is null)
-        {
-            return "Invalid signature: r or s does not fit the curve order.";
-        }
 
-        if (!ECPubKey.TryRecover(Context.Instance, recoverable, hash, out var recovered) || recovered is null)
+        // Recovery runs in bitcoin-core's libsecp256k1 (native): about 7x the managed port, and it is the costliest
+        // step of admitting a transaction. The scalars were checked above, so a failure here is the rare r that is not
+        // the x coordinate of a curve point.
+        byte[] uncompressed;
+        try
+        {
+            uncompressed = Secp256k1Net.Secp256k1.RecoverPublicKey(compact, signature.YParity, hash, compressed: false);
+        }
+        catch (ArgumentException)
         {
             return "Invalid signature: no public key recovers from it (r is not the x coordinate of a curve point).";
         }
 
-        Span<byte> uncompressed = stackalloc byte[65];
-        recovered.WriteToSpan(false, uncompressed, out _);
-        uncompressed[1..].CopyTo(publicKey);
+        uncompressed.AsSpan(1).CopyTo(publicKey);
         return null;
     }
 
