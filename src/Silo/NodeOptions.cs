@@ -168,7 +168,7 @@ internal sealed record NodeOptions
         try
         {
             return Directory.Exists("/dev")
-                ? Directory.EnumerateFiles("/dev", "nvidia*").Count(path => Path.GetFileName(path)[6..].All(char.IsAsciiDigit) && Path.GetFileName(path).Length > 6)
+                ? Directory.EnumerateFiles("/dev", "nvidia*").Count(path => Path.GetFileName(path)["nvidia".Length..] is { Length: > 0 } index && index.All(char.IsAsciiDigit))
                 : 0;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

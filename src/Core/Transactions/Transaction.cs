@@ -113,6 +113,16 @@ public sealed partial record Transaction
         _ => GasPrice,
     };
 
+    /// <summary>
+    /// What the sender pays per gas in a block with <paramref name="baseFee"/>: min(fee cap, base fee + tip cap), the
+    /// gas price itself for legacy and EIP-2930 transactions, zero for deposits.
+    /// </summary>
+    public UInt256 EffectiveGasPrice(in UInt256 baseFee)
+    {
+        var feeCap = FeeCap;
+        return UInt256.AddOverflow(TipCap, baseFee, out var withTip) || withTip > feeCap ? feeCap : withTip;
+    }
+
     /// <summary>False for a legacy transaction without EIP-155, which any chain would accept.</summary>
     public bool IsReplayProtected => Type != TxType.Legacy || ChainId is not null;
 

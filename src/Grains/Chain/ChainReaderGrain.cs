@@ -128,7 +128,7 @@ public sealed class ChainReaderGrain(IBlockLogProvider blockLogs, StoredBlockCac
         for (var i = 0; i < block.Transactions.Count; i++)
         {
             var transaction = Transaction.Decode(block.Transactions[i], TransactionForm.Network);
-            var price = ChainRecords.EffectiveGasPrice(transaction, baseFee);
+            var price = transaction.EffectiveGasPrice(baseFee);
             tips.Add((price > baseFee ? price - baseFee : UInt256.Zero, block.Receipts[i].GasUsed));
         }
 
@@ -198,9 +198,9 @@ public sealed class StoredBlockCache
     public void Add(ulong chainId, ulong number, CachedBlock block)
     {
         _blocks[(chainId, number)] = block;
-        if (_blocks.Count > Capacity)
+        if (_blocks.Count > Capacity + (Capacity / 4))
         {
-            // Evict the oldest blocks: readers mostly ask for recent ones.
+            // Evict the oldest blocks (readers mostly ask for recent ones), a quarter at a time so the sort is rare.
             foreach (var key in _blocks.Keys.OrderBy(key => key.Number).Take(_blocks.Count - Capacity))
             {
                 _blocks.TryRemove(key, out _);

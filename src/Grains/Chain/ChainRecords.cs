@@ -77,7 +77,7 @@ public static class ChainRecords
                 receipt.ContractAddress,
                 receipt.CumulativeGasUsed,
                 receipt.GasUsed,
-                EffectiveGasPrice(transaction, baseFee),
+                transaction.EffectiveGasPrice(baseFee),
                 receipt.Succeeded,
                 (byte)receipt.Type,
                 receipt.Bloom.Bytes.ToArray(),
@@ -87,19 +87,6 @@ public static class ChainRecords
         }
 
         return records;
-    }
-
-    /// <summary>What the sender paid per gas: the gas price, or for EIP-1559 the base fee plus the tip the cap allows.</summary>
-    public static UInt256 EffectiveGasPrice(Transaction transaction, in UInt256 baseFee)
-    {
-        ArgumentNullException.ThrowIfNull(transaction);
-        if (transaction.Type is TxType.Legacy or TxType.AccessList)
-        {
-            return transaction.GasPrice;
-        }
-
-        var withTip = baseFee + transaction.MaxPriorityFeePerGas;
-        return withTip < transaction.MaxFeePerGas ? withTip : transaction.MaxFeePerGas;
     }
 
     /// <summary>The size of rlp([header, transactions, ommers, withdrawals]), what eth_getBlock reports as size.</summary>

@@ -68,14 +68,18 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
             return "exceeds block gas limit";
         }
 
-        var feeCap = transaction.Type is TxType.Legacy or TxType.AccessList ? transaction.GasPrice : transaction.MaxFeePerGas;
+        var feeCap = transaction.FeeCap;
         if (feeCap < baseFee)
         {
             return $"max fee per gas less than block base fee: address {entry.Sender}, maxFeePerGas: {feeCap}, baseFee: {baseFee}";
         }
 
-        var cost = (feeCap * new UInt256(transaction.GasLimit)) + transaction.Value;
-        if (cost < transaction.Value || balance < cost)
+        // The gateway refuses fee × gas beyond 256 bits, but the pool does not rely on its caller for that.
+        var gas = new UInt256(transaction.GasLimit);
+        var fees = feeCap * gas;
+        var overflow = transaction.GasLimit != 0 && fees / gas != feeCap;
+        var cost = fees + transaction.Value;
+        if (overflow || cost < transaction.Value || balance < cost)
         {
             return $"insufficient funds for gas * price + value: address {entry.Sender} have {balance} want {cost}";
         }
@@ -202,8 +206,7 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
             {
                 var (queue, next) = cursors[i];
                 var entry = queue.Entries[next];
-                var feeCap = entry.Transaction.Type is TxType.Legacy or TxType.AccessList ? entry.Transaction.GasPrice : entry.Transaction.MaxFeePerGas;
-                if (entry.Transaction.GasLimit > remaining || feeCap < baseFee)
+                if (entry.Transaction.GasLimit > remaining || entry.Transaction.FeeCap < baseFee)
                 {
                     // This sender waits for a later block (its later nonces cannot go before this one).
                     cursors[i] = (queue, queue.Entries.Count);
@@ -299,12 +302,7 @@ public sealed class Mempool(int maxPerSender, int maxTotal)
     {
         var hundred = new UInt256(100);
         var bumped = new UInt256(100 + PriceBumpPercent);
-        static (UInt256 Cap, UInt256 Tip) Fees(Transaction transaction) => transaction.Type is TxType.Legacy or TxType.AccessList
-            ? (transaction.GasPrice, transaction.GasPrice)
-            : (transaction.MaxFeePerGas, transaction.MaxPriorityFeePerGas);
-        var (oldCap, oldTip) = Fees(existing);
-        var (newCap, newTip) = Fees(replacement);
-        return newCap * hundred >= oldCap * bumped && newTip * hundred >= oldTip * bumped;
+        return replacement.FeeCap * hundred >= existing.FeeCap * bumped && replacement.TipCap * hundred >= existing.TipCap * bumped;
     }
 
     private sealed class SenderQueue(Address sender)

@@ -27,7 +27,8 @@ public sealed partial class SequencerGrain(
     private Mempool _pool = null!;
     private IBlockCoordinatorGrain _coordinator = null!;
     private ChainHead _head = null!;
-    private bool _sealing;
+    // The seal in progress (a completed task when none): one block at a time.
+    private Task _sealing = Task.CompletedTask;
 
     // One empty block follows every block with transactions. A client that read the block number after its
     // transaction's block was sealed but before it saw the receipt (ethers' tx.wait() does this) waits for the next
@@ -137,73 +138,68 @@ public sealed partial class SequencerGrain(
     public async Task<ulong> SealBlockAsync()
     {
         // A tick may be sealing right now: wait for it, then seal (the caller asked for a block of its own).
-        while (_sealing)
+        while (!_sealing.IsCompleted)
         {
-            await Task.Delay(5).ConfigureAwait(true);
+            // Its failure is its own (logged there); this caller only waits for it to end.
+            await Task.WhenAny(_sealing).ConfigureAwait(true);
         }
 
-        await SealAsync(allowEmpty: true).ConfigureAwait(true);
+        await StartSeal(allowEmpty: true).ConfigureAwait(true);
         return _head.Number;
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (_sealing || (_pool.Count == 0 && !_options.EmptyBlocks && !_trailingBlockDue))
+        if (!_sealing.IsCompleted || (_pool.Count == 0 && !_options.EmptyBlocks && !_trailingBlockDue))
         {
             return;
         }
 
-        await SealAsync(_options.EmptyBlocks || _trailingBlockDue).ConfigureAwait(true);
+        await StartSeal(_options.EmptyBlocks || _trailingBlockDue).ConfigureAwait(true);
     }
+
+    private Task StartSeal(bool allowEmpty) => _sealing = SealAsync(allowEmpty);
 
     private async Task SealAsync(bool allowEmpty)
     {
-        _sealing = true;
+        var batch = _pool.TakeBatch(_head.GasLimit, BaseFeeOfNextBlock(), maxCount: int.MaxValue);
+        if (batch.Count == 0 && !allowEmpty)
+        {
+            return;
+        }
+
+        var proposal = new BlockProposal(
+            [.. batch.Select(entry => entry.Raw)],
+            [.. batch.Select(entry => entry.Sender)],
+            (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        BlockCommitResult result;
         try
         {
-            var batch = _pool.TakeBatch(_head.GasLimit, BaseFeeOfNextBlock(), maxCount: int.MaxValue);
-            if (batch.Count == 0 && !allowEmpty)
-            {
-                return;
-            }
-
-            var proposal = new BlockProposal(
-                [.. batch.Select(entry => entry.Raw)],
-                [.. batch.Select(entry => entry.Sender)],
-                (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-            BlockCommitResult result;
-            try
-            {
-                result = await _coordinator.ExecuteBlockAsync(proposal).ConfigureAwait(true);
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                // The block may or may not be in the log (a coordinator lost mid-commit): keep the transactions; a
-                // committed one comes back as "nonce too low" next time and leaves then.
-                _pool.Release();
-                _completedBlocks++;
-                LogSealFailed(logger, exception, ChainId, batch.Count);
-                _head = await _coordinator.GetHeadAsync().ConfigureAwait(true);
-                return;
-            }
-
-            var before = _pool.Count;
-            _trailingBlockDue = result.Included.Length > 0;
-            _pool.Complete(result.Included, result.Rejected);
-            _completedBlocks++;
-            metrics.MempoolSize.Add(_pool.Count - before);
-            metrics.TransactionsRejected.Add(result.Rejected.Length);
-            foreach (var rejection in result.Rejected)
-            {
-                LogLeftOut(logger, ChainId, rejection.Hash, rejection.Reason);
-            }
-
-            _head = await _coordinator.GetHeadAsync().ConfigureAwait(true);
+            result = await _coordinator.ExecuteBlockAsync(proposal).ConfigureAwait(true);
         }
-        finally
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            _sealing = false;
+            // The block may or may not be in the log (a coordinator lost mid-commit): keep the transactions; a
+            // committed one comes back as "nonce too low" next time and leaves then.
+            _pool.Release();
+            _completedBlocks++;
+            LogSealFailed(logger, exception, ChainId, batch.Count);
+            _head = await _coordinator.GetHeadAsync().ConfigureAwait(true);
+            return;
         }
+
+        var before = _pool.Count;
+        _trailingBlockDue = result.Included.Length > 0;
+        _pool.Complete(result.Included, result.Rejected);
+        _completedBlocks++;
+        metrics.MempoolSize.Add(_pool.Count - before);
+        metrics.TransactionsRejected.Add(result.Rejected.Length);
+        foreach (var rejection in result.Rejected)
+        {
+            LogLeftOut(logger, ChainId, rejection.Hash, rejection.Reason);
+        }
+
+        _head = await _coordinator.GetHeadAsync().ConfigureAwait(true);
     }
 
     private UInt256 BaseFeeOfNextBlock() => BlockHeaderRules.CalculateBaseFee(new BlockHeader

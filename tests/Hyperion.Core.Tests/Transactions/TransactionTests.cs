@@ -472,4 +472,29 @@ public sealed class TransactionTests
             return result;
         }
     }
+
+    [Theory]
+    [InlineData(TxType.DynamicFee, 100, 2, 50, 52)] // base fee + tip under the cap
+    [InlineData(TxType.DynamicFee, 100, 60, 50, 100)] // capped
+    [InlineData(TxType.Legacy, 70, 0, 50, 70)] // the gas price whatever the base fee
+    [InlineData(TxType.Deposit, 0, 0, 50, 0)]
+    public void Effective_gas_price_is_the_price_paid_in_a_block(TxType type, ulong cap, ulong tip, ulong baseFee, ulong expected)
+    {
+        var transaction = new Transaction
+        {
+            Type = type,
+            GasPrice = new UInt256(cap),
+            MaxFeePerGas = new UInt256(cap),
+            MaxPriorityFeePerGas = new UInt256(tip),
+        };
+        Assert.Equal(new UInt256(expected), transaction.EffectiveGasPrice(new UInt256(baseFee)));
+    }
+
+    [Fact]
+    public void Effective_gas_price_does_not_wrap_past_256_bits()
+    {
+        var max = UInt256.Zero - UInt256.One;
+        var transaction = new Transaction { Type = TxType.DynamicFee, MaxFeePerGas = new UInt256(100), MaxPriorityFeePerGas = max };
+        Assert.Equal(new UInt256(100), transaction.EffectiveGasPrice(new UInt256(50)));
+    }
 }

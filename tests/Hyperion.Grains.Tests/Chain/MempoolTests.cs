@@ -60,6 +60,24 @@ public sealed class MempoolTests
     }
 
     [Fact]
+    public void A_fee_times_gas_beyond_256_bits_is_refused_not_wrapped()
+    {
+        var pool = new Mempool(16, 100);
+        var huge = new Core.Transactions.Transaction
+        {
+            Type = Core.Transactions.TxType.DynamicFee,
+            ChainId = DevKeys.ChainId,
+            MaxFeePerGas = new UInt256(0, 0, 0, 1UL << 63),
+            MaxPriorityFeePerGas = UInt256.One,
+            GasLimit = 21_000,
+            To = Recipient,
+        }.Sign(DevKeys.Key(0));
+        var entry = new PoolEntry(huge, huge.EncodeNetworkForm(), DevKeys.Key(0).Address);
+        Assert.StartsWith("insufficient funds", pool.TryAdd(entry, 0, DevKeys.TenThousandEth, BaseFee, 30_000_000, out _), StringComparison.Ordinal);
+        Assert.Equal(0, pool.Count);
+    }
+
+    [Fact]
     public void Batches_interleave_senders_and_respect_gas()
     {
         var pool = new Mempool(16, 100);

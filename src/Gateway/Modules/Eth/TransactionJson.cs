@@ -105,18 +105,11 @@ internal static class TransactionJson
         return transaction.Type switch
         {
             TxType.DynamicFee or TxType.Blob when inclusion is { BaseFee: { } baseFee } =>
-                EffectiveGasPrice(transaction.MaxFeePerGas, transaction.MaxPriorityFeePerGas, baseFee),
+                transaction.EffectiveGasPrice(baseFee),
             TxType.DynamicFee or TxType.Blob => transaction.MaxFeePerGas,
             TxType.Deposit => UInt256.Zero,
             _ => transaction.GasPrice,
         };
-    }
-
-    /// <summary>min(tip + base fee, fee cap): what a dynamic-fee transaction pays per gas.</summary>
-    public static UInt256 EffectiveGasPrice(in UInt256 feeCap, in UInt256 tipCap, in UInt256 baseFee)
-    {
-        var overflow = UInt256.AddOverflow(tipCap, baseFee, out var sum);
-        return overflow || sum > feeCap ? feeCap : sum;
     }
 
     private static void WriteAccessList(Utf8JsonWriter writer, IReadOnlyList<AccessListEntry> accessList)
