@@ -29,7 +29,9 @@ function step(message) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const provider = new ethers.JsonRpcProvider(args.rpc, undefined, { staticNetwork: true, polling: true, pollingInterval: 100 });
+  // cacheTimeout -1: ethers otherwise answers an identical request from the last 250 ms from its cache, and on a node
+  // with short blocks the contract call's eth_getTransactionCount("pending") got the deployment's nonce back.
+  const provider = new ethers.JsonRpcProvider(args.rpc, undefined, { staticNetwork: true, polling: true, pollingInterval: 100, cacheTimeout: -1 });
   const wallet = new ethers.Wallet(args.key, provider);
   if (process.env.HYPERION_RPC_DEBUG) {
     provider.on('debug', (event) => {
