@@ -76,6 +76,7 @@ internal sealed class NodeUnderTest : IDisposable
             "--chain-id", Text(BenchmarkOptions.ChainId),
             "--block-time", Text(options.BlockTimeMs),
             "--dev-accounts", Text(options.Senders),
+            "--gas-limit", Text(options.GasLimit),
         ];
 
         // The node reads HYPERION_*, ASPNETCORE_* and DOTNET_ENVIRONMENT; it must see only what is on its command line.
@@ -115,6 +116,7 @@ internal sealed class NodeUnderTest : IDisposable
             "--port", Text(port),
             "--accounts", Text(options.Senders),
             "--chain-id", Text(BenchmarkOptions.ChainId),
+            "--gas-limit", Text(options.GasLimit),
             "--silent",
         ];
         var mining = "automine (its default: a block as soon as transactions arrive)";

@@ -118,6 +118,11 @@ internal static class Program
             }
 
             Print(result, run);
+            if (name == "hyperion")
+            {
+                await PrintNodeStagesAsync(node, run).ConfigureAwait(false);
+            }
+
             return result;
         }
         catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or IOException
@@ -127,6 +132,41 @@ internal static class Program
             Console.WriteLine($"# {run} node={name} error: {exception.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// Where the dev node's block time went, from its own /metrics (Prometheus text): the count and mean of each commit
+    /// stage, so that a slow run says whether execution, the durable append or the grain fan-out is the cost.
+    /// </summary>
+    private static async Task PrintNodeStagesAsync(NodeUnderTest node, string run)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync(new Uri(node.Url, "/metrics")).ConfigureAwait(false);
+        var sums = new Dictionary<string, double>();
+        foreach (var line in text.Split('\n'))
+        {
+            var space = line.LastIndexOf(' ');
+            if (line.StartsWith("hyperion_chain_", StringComparison.Ordinal) && space > 0
+                && double.TryParse(line.AsSpan(space + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                var metric = line[..space];
+                var brace = metric.IndexOf('{', StringComparison.Ordinal);
+                metric = brace >= 0 ? metric[..brace] : metric;
+                sums[metric] = sums.GetValueOrDefault(metric) + value;
+            }
+        }
+
+        var stages = new List<string>();
+        foreach (var stage in new[] { "block_execution", "block_log_append", "grain_update" })
+        {
+            var prefix = $"hyperion_chain_{stage}_milliseconds";
+            if (sums.TryGetValue(prefix + "_count", out var count) && count > 0)
+            {
+                stages.Add($"{stage} {count:F0} x {sums[prefix + "_sum"] / count:F1} ms");
+            }
+        }
+
+        Console.WriteLine($"# {run} hyperion stages (node's /metrics, warm-up included): {string.Join(", ", stages)}");
     }
 
     private static IEnumerable<(string Name, Func<BenchmarkOptions, Task<NodeUnderTest>> Start)> Nodes(BenchmarkOptions options)

@@ -17,6 +17,14 @@ public interface ISequencerGrain : IGrainWithIntegerKey
     /// </summary>
     Task<SubmitResult> SubmitAsync(byte[] rawTransaction, Address sender);
 
+    /// <summary>
+    /// Admits several transactions in one call, in order, as <see cref="SubmitAsync"/> would one after another: one
+    /// result per request, at the same position. A gateway under load gathers the transactions that arrive while its
+    /// previous batch is in flight, so that admission costs one grain call (and one account read) per batch rather
+    /// than per transaction.
+    /// </summary>
+    Task<SubmitResult[]> SubmitBatchAsync(SubmitRequest[] requests);
+
     /// <summary>The next nonce of <paramref name="sender"/> counting its pending transactions; null when it has none pending.</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<ulong?> GetPendingNonceAsync(Address sender);
@@ -41,6 +49,14 @@ public sealed record SubmitResult(Hash256 Hash, string? Error)
 {
     public bool Accepted => Error is null;
 }
+
+/// <summary>
+/// One transaction for <see cref="ISequencerGrain.SubmitBatchAsync"/>: its network encoding and the sender the gateway
+/// recovered. Immutable (nobody writes to the bytes after the gateway read them), so a call inside one silo passes it
+/// without a copy.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hyperion.SubmitRequest")]
+public sealed record SubmitRequest(byte[] RawTransaction, Address Sender);
 
 [GenerateSerializer, Alias("hyperion.PendingTransaction")]
 public sealed record PendingTransaction(byte[] Raw, Address Sender);

@@ -26,9 +26,9 @@ internal static class DevelopmentAccounts
         return [.. Enumerable.Range(0, count).Select(index => HdKeyDerivation.DeriveKey(seed, $"m/44'/60'/0'/0/{index}"))];
     }
 
-    public static ChainOptions Chain(ulong chainId, int blockTimeMs, IEnumerable<PrivateKey> accounts)
+    public static ChainOptions Chain(ulong chainId, int blockTimeMs, ulong gasLimit, IEnumerable<PrivateKey> accounts)
     {
-        var chain = new ChainOptions { ChainId = chainId, BlockTimeMs = blockTimeMs };
+        var chain = new ChainOptions { ChainId = chainId, BlockTimeMs = blockTimeMs, GasLimit = gasLimit };
         foreach (var account in accounts)
         {
             chain.Alloc.Add(new GenesisAllocation(account.Address, Funding));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Hyperion.Gateway;
 using Hyperion.Gateway.Hosting;
+using Hyperion.Grains.Chain;
 using Hyperion.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -14,6 +15,12 @@ internal sealed record NodeOptions
     public const int DefaultBlockTimeMs = 250;
     public const int DefaultDevAccounts = 10;
 
+    /// <summary>geth's floor for a block gas limit.</summary>
+    public const long MinimumGasLimit = 5000;
+
+    /// <summary>Far above any chain's (gas is counted in 64 bits, and the EVM's gas in a call fits in a long).</summary>
+    public const long MaximumGasLimit = long.MaxValue / 2;
+
     internal static readonly CommandLineSwitch[] Switches =
     [
         new("--port", "Hyperion:RpcPort", "n", $"JSON-RPC port, 0 for any free one (default {LocalCluster.DefaultRpcPort})"),
@@ -23,6 +30,7 @@ internal sealed record NodeOptions
         new("--silo-port", "Hyperion:SiloPort", "n", $"Orleans silo-to-silo port (default {LocalCluster.DefaultSiloPort})"),
         new("--gateway-port", "Hyperion:GatewayPort", "n", $"Orleans client gateway port (default {LocalCluster.DefaultGatewayPort})"),
         new("--block-time", "Hyperion:BlockTimeMs", "ms", $"milliseconds between blocks, 0 for blocks only on demand (default {DefaultBlockTimeMs})"),
+        new("--gas-limit", "Hyperion:GasLimit", "gas", $"gas limit of every block (default {ChainOptions.DefaultGasLimit:N0}; a plain transfer takes 21,000)"),
         new("--max-request-bytes", "Hyperion:MaxRequestBodyBytes", "n", $"largest JSON-RPC request body accepted (default {GatewayOptions.DefaultMaxRequestBodyBytes}; raise it to register large models)"),
         new("--gpus", "Hyperion:Gpus", "n", "GPUs this silo announces for model shards (default: the /dev/nvidiaN devices present)"),
         new("--dev-accounts", "Hyperion:DevAccounts", "n", $"development accounts funded at genesis with 10,000 ETH each (default {DefaultDevAccounts})"),
@@ -45,6 +53,9 @@ internal sealed record NodeOptions
     public required int GatewayPort { get; init; }
 
     public required int BlockTimeMs { get; init; }
+
+    /// <summary>The gas limit of every block: with the block time, the most gas a second the chain can commit.</summary>
+    public required long GasLimit { get; init; }
 
     /// <summary>GPUs announced in the silo's metadata, so model shards are placed here first.</summary>
     public required int Gpus { get; init; }
@@ -93,6 +104,7 @@ internal sealed record NodeOptions
         }
 
         var blockTimeMs = settings.ReadInt32("Hyperion:BlockTimeMs", DefaultBlockTimeMs, 0, 3_600_000);
+        var gasLimit = settings.ReadInt64("Hyperion:GasLimit", (long)ChainOptions.DefaultGasLimit, MinimumGasLimit, MaximumGasLimit);
         var maxRequestBodyBytes = settings.ReadInt32("Hyperion:MaxRequestBodyBytes", GatewayOptions.DefaultMaxRequestBodyBytes, 1024, int.MaxValue);
         var gpus = settings.ReadInt32("Hyperion:Gpus", CountNvidiaDevices(), 0, 64);
         var devAccounts = settings.ReadInt32("Hyperion:DevAccounts", DefaultDevAccounts, 0, 10_000);
@@ -138,6 +150,7 @@ internal sealed record NodeOptions
             SiloPort = siloPort,
             GatewayPort = gatewayPort,
             BlockTimeMs = blockTimeMs,
+            GasLimit = gasLimit,
             Gpus = gpus,
             MaxRequestBodyBytes = maxRequestBodyBytes,
             DevAccounts = devAccounts,

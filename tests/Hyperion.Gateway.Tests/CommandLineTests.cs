@@ -61,15 +61,17 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(Path.GetFullPath(NodeOptions.DefaultDataDirectory).TrimEnd('/'), options.DataDirectory.TrimEnd('/'));
         Assert.Equal(250, options.BlockTimeMs);
         Assert.Equal(10, options.DevAccounts);
+        Assert.Equal(30_000_000L, options.GasLimit);
     }
 
     [Fact]
     public void Chain_switches_are_read()
     {
-        var options = Load(["--data", _temp.Path, "--block-time", "0", "--dev-accounts", "3"]);
+        var options = Load(["--data", _temp.Path, "--block-time", "0", "--dev-accounts", "3", "--gas-limit", "150000000"]);
         Assert.NotNull(options);
         Assert.Equal(0, options.BlockTimeMs);
         Assert.Equal(3, options.DevAccounts);
+        Assert.Equal(150_000_000L, options.GasLimit);
     }
 
     [Fact]
@@ -106,6 +108,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--block-time", "-1", "invalid value '-1' for --block-time (Hyperion:BlockTimeMs): expected a whole number from 0 to 3600000")]
     [InlineData("--block-time", "fast", "invalid value 'fast' for --block-time")]
     [InlineData("--dev-accounts", "10001", "invalid value '10001' for --dev-accounts (Hyperion:DevAccounts)")]
+    [InlineData("--gas-limit", "4999", "invalid value '4999' for --gas-limit (Hyperion:GasLimit): expected a whole number from 5000 to")]
+    [InlineData("--gas-limit", "30M", "invalid value '30M' for --gas-limit")]
     [InlineData("--storage", "disk", "invalid value 'disk' for --storage")]
     [InlineData("--clustering", "zookeeper", "invalid value 'zookeeper' for --clustering")]
     public void Bad_values_are_reported_with_switch_and_key(string option, string value, string expected)

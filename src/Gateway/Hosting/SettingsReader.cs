@@ -71,6 +71,24 @@ public sealed class SettingsReader(IConfiguration configuration, IReadOnlyCollec
         return number;
     }
 
+    /// <summary>A whole number in [<paramref name="minimum"/>, <paramref name="maximum"/>] that may exceed 32 bits (a gas limit).</summary>
+    public long ReadInt64(string key, long defaultValue, long minimum, long maximum)
+    {
+        var value = configuration[key];
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < minimum || number > maximum)
+        {
+            Fail(key, value, $"expected a whole number from {minimum} to {maximum}");
+            return defaultValue;
+        }
+
+        return number;
+    }
+
     /// <summary>A chain id, decimal or 0x-prefixed hex.</summary>
     public ulong ReadChainId(string key, ulong defaultValue)
     {

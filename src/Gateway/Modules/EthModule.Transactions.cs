@@ -23,7 +23,7 @@ public sealed partial class EthModule
         parameters.ExpectPositional(1, 1);
         var raw = RpcArgs.ReadData(parameters[0], 0);
         var (transaction, sender) = RawTransactionCheck.Check(raw, _config);
-        var result = await _chain.Sequencer.SubmitAsync(raw, sender).ConfigureAwait(false);
+        var result = await _admission.SubmitAsync(raw, sender).ConfigureAwait(false);
         if (result.Error is { } error)
         {
             throw new RpcException(EthErrorCodes.ServerError, error);

@@ -17,11 +17,13 @@ public sealed partial class EthModule : IRpcModule
     private readonly string _chainIdQuantity;
     private readonly ChainGrains _chain;
     private readonly ChainConfig _config;
+    private readonly TransactionAdmission _admission;
 
     public EthModule(IServiceProvider services, IOptions<GatewayOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _chain = new ChainGrains(services, options);
+        _admission = new TransactionAdmission(() => _chain.Sequencer);
         _chainIdQuantity = "0x" + options.Value.ChainId.ToString("x", CultureInfo.InvariantCulture);
 
         // The gateway checks transactions under the chain's rules before the sequencer sees them.

@@ -67,63 +67,131 @@ public sealed partial class SequencerGrain(
     public async Task<SubmitResult> SubmitAsync(byte[] rawTransaction, Address sender)
     {
         ArgumentNullException.ThrowIfNull(rawTransaction);
+        return (await SubmitBatchAsync([new SubmitRequest(rawTransaction, sender)]).ConfigureAwait(true))[0];
+    }
+
+    public async Task<SubmitResult[]> SubmitBatchAsync(SubmitRequest[] requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var results = new SubmitResult[requests.Length];
+        var entries = new PoolEntry?[requests.Length];
+        var senders = new HashSet<Address>();
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var checkedEntry = Check(requests[i], out var refusal);
+            if (checkedEntry is null)
+            {
+                results[i] = Refuse(refusal!);
+                continue;
+            }
+
+            entries[i] = checkedEntry;
+            senders.Add(checkedEntry.Sender);
+        }
+
+        if (senders.Count == 0)
+        {
+            return results;
+        }
+
+        // The balance is checked against the head for each transaction, as geth does; the nonce run, once a sender has
+        // transactions waiting, is the pool's. This grain is reentrant: a block that completes while the accounts are
+        // read may empty a sender's run, and the nonce read before it would then be stale, so read again.
+        Address[] addresses = [.. senders];
+        AccountView[] accounts;
+        ulong completedBefore;
+        do
+        {
+            completedBefore = _completedBlocks;
+            accounts = await _coordinator.GetAccountsAsync(addresses).ConfigureAwait(true);
+        }
+        while (completedBefore != _completedBlocks);
+
+        var byAddress = new Dictionary<Address, AccountView>(addresses.Length);
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            byAddress[addresses[i]] = accounts[i];
+        }
+
+        var added = 0;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (entries[i] is not { } entry)
+            {
+                continue;
+            }
+
+            // Two copies of one transaction in a batch: the second is "already known", as it would be one call later.
+            if (_pool.Contains(entry.Hash))
+            {
+                results[i] = Refuse("already known");
+                continue;
+            }
+
+            var account = byAddress[entry.Sender];
+            var error = _pool.TryAdd(entry, account.Nonce, account.Balance, _head.BaseFee, _head.GasLimit, out var replaced);
+            if (error is not null)
+            {
+                results[i] = Refuse(error);
+                continue;
+            }
+
+            added += replaced is null ? 1 : 0;
+            results[i] = new SubmitResult(entry.Hash, null);
+        }
+
+        metrics.MempoolSize.Add(added);
+        return results;
+    }
+
+    /// <summary>What can be refused without the sender's account: size, encoding, type, chain id, a known hash.</summary>
+    private PoolEntry? Check(SubmitRequest request, out string? refusal)
+    {
+        refusal = null;
+        var rawTransaction = request.RawTransaction;
+        if (rawTransaction is null)
+        {
+            refusal = "rlp: empty transaction";
+            return null;
+        }
+
         if (rawTransaction.Length > MaxTransactionSize)
         {
-            return Refuse($"oversized data: transaction size {rawTransaction.Length}, limit {MaxTransactionSize}");
+            refusal = $"oversized data: transaction size {rawTransaction.Length}, limit {MaxTransactionSize}";
+            return null;
         }
 
         Transaction transaction;
         try
         {
-            transaction = Transaction.Decode(rawTransaction, TransactionForm.Network).WithRecoveredSender(sender);
+            transaction = Transaction.Decode(rawTransaction, TransactionForm.Network).WithRecoveredSender(request.Sender);
         }
         catch (Exception exception) when (exception is RlpException or InvalidTransactionException)
         {
-            return Refuse($"rlp: {exception.Message}");
+            refusal = $"rlp: {exception.Message}";
+            return null;
         }
 
         if (transaction.Type == TxType.Deposit)
         {
-            return Refuse("transaction type not supported: deposits come from L1, not from users");
+            refusal = "transaction type not supported: deposits come from L1, not from users";
+            return null;
         }
 
         if (transaction.CheckChainId(ChainId) == ChainIdCheck.Mismatch)
         {
-            return Refuse($"invalid chain id for signer: have {transaction.ChainId} want {ChainId}");
+            refusal = $"invalid chain id for signer: have {transaction.ChainId} want {ChainId}";
+            return null;
         }
 
-        var entry = new PoolEntry(transaction, rawTransaction, sender);
+        var entry = new PoolEntry(transaction, rawTransaction, request.Sender);
         if (_pool.Contains(entry.Hash))
         {
-            return Refuse("already known");
+            refusal = "already known";
+            return null;
         }
 
-        // The balance is checked against the head for each transaction, as geth does; the nonce run, once a sender has
-        // transactions waiting, is the pool's. This grain is reentrant: a block that completes while the account is
-        // read may empty the sender's run, and the nonce read before it would then be stale, so read again.
-        AccountView account;
-        ulong completedBefore;
-        do
-        {
-            completedBefore = _completedBlocks;
-            account = (await _coordinator.GetAccountsAsync([sender]).ConfigureAwait(true))[0];
-        }
-        while (completedBefore != _completedBlocks);
-
-        var accountNonce = account.Nonce;
-        var balance = account.Balance;
-        var error = _pool.TryAdd(entry, accountNonce, balance, _head.BaseFee, _head.GasLimit, out var replaced);
-        if (error is not null)
-        {
-            return Refuse(error);
-        }
-
-        if (replaced is null)
-        {
-            metrics.MempoolSize.Add(1);
-        }
-
-        return new SubmitResult(entry.Hash, null);
+        return entry;
     }
 
     public Task<ulong?> GetPendingNonceAsync(Address sender) =>

@@ -108,6 +108,48 @@ public sealed class GridTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_is_admitted_in_order_with_one_result_per_transaction()
+    {
+        await using var grid = await GridCluster.StartAsync(_data, 1, DevKeys.Chain());
+        var sender = DevKeys.Key(4).Address;
+        var (first, firstTx) = DevKeys.Transfer(4, Recipient, 0, 7);
+        var (second, secondTx) = DevKeys.Transfer(4, Recipient, 1, 7);
+        var (otherSender, otherTx) = DevKeys.Transfer(5, Recipient, 0, 7);
+        var (stale, _) = DevKeys.Transfer(6, Recipient, 0, 7);
+        await grid.SubmitAsync(stale, DevKeys.Key(6).Address);
+        await grid.Sequencer.SealBlockAsync();
+        var (tooFar, _) = DevKeys.Transfer(4, Recipient, 2 + Mempool.MaxNonceGap + 1, 7);
+
+        // In order: the second needs the first (same batch), a copy of the first is then known, the stale one is
+        // below its sender's nonce, garbage is refused, and another sender's transfer goes in beside them.
+        var results = await grid.Sequencer.SubmitBatchAsync(
+        [
+            new SubmitRequest(first, sender),
+            new SubmitRequest(second, sender),
+            new SubmitRequest(first, sender),
+            new SubmitRequest(stale, DevKeys.Key(6).Address),
+            new SubmitRequest([0x02, 0xc0], sender),
+            new SubmitRequest(tooFar, sender),
+            new SubmitRequest(otherSender, DevKeys.Key(5).Address),
+        ]);
+
+        Assert.Equal(7, results.Length);
+        Assert.Equal(firstTx.Hash, results[0].Hash);
+        Assert.True(results[0].Accepted);
+        Assert.Equal(secondTx.Hash, results[1].Hash);
+        Assert.Equal("already known", results[2].Error);
+        Assert.StartsWith("nonce too low", results[3].Error, StringComparison.Ordinal);
+        Assert.StartsWith("rlp:", results[4].Error, StringComparison.Ordinal);
+        Assert.StartsWith("nonce too high", results[5].Error, StringComparison.Ordinal);
+        Assert.Equal(otherTx.Hash, results[6].Hash);
+        Assert.Equal((3, 0), ((await grid.Sequencer.GetStatusAsync()).Pending, (await grid.Sequencer.GetStatusAsync()).Queued));
+
+        await grid.Sequencer.SealBlockAsync();
+        Assert.Equal(new UInt256(4 * 7), (await grid.Client.GetAccountGrain(grid.ChainId, Recipient).GetAsync()).Balance);
+        Assert.Equal(2UL, (await grid.Client.GetAccountGrain(grid.ChainId, sender).GetAsync()).Nonce);
+    }
+
+    [Fact]
     public async Task A_killed_node_loses_no_committed_block()
     {
         var chain = DevKeys.Chain();
