@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Hyperion.Core.Crypto;
 
@@ -16,6 +17,9 @@ internal static class Program
 {
     private const double TpsGoal = 3.0;
     private const double P99GoalMs = 1000;
+
+    /// <summary>Each node's eth_chainId rate, one per run (<see cref="RpcFloor"/>).</summary>
+    private static readonly ConcurrentDictionary<string, List<double>> Floors = new();
 
     public static async Task<int> Main(string[] args)
     {
@@ -92,6 +96,16 @@ internal static class Program
                 + (incomplete[name] > 0 ? $" incomplete_runs={incomplete[name]}" : string.Empty));
         }
 
+        foreach (var (name, floors) in Floors)
+        {
+            Console.WriteLine($"node={name} eth_chainId_rps={Format(Median(floors), "F0")}");
+        }
+
+        if (Floors.TryGetValue("hyperion", out var ourFloors) && Floors.TryGetValue("anvil", out var anvilFloors))
+        {
+            Console.WriteLine($"ratio_eth_chainId_rps={Format(Median(ourFloors) / Median(anvilFloors), "F2")} (what a request costs before any chain work)");
+        }
+
         if (medians.TryGetValue("hyperion", out var hyperion) && medians.TryGetValue("anvil", out var anvil))
         {
             var ratio = hyperion.Tps / anvil.Tps;
@@ -122,6 +136,10 @@ internal static class Program
             {
                 await PrintNodeStagesAsync(node, run).ConfigureAwait(false);
             }
+
+            var floor = await RpcFloor.MeasureAsync(node.Url, Math.Min(options.Concurrency, options.Senders)).ConfigureAwait(false);
+            Floors.GetOrAdd(name, _ => []).Add(floor);
+            Console.WriteLine($"# {run} {name}: eth_chainId floor {floor:F0} req/s (same client, same concurrency, {RpcFloor.Duration.TotalSeconds:F0} s)");
 
             return result;
         }
@@ -208,6 +226,13 @@ internal static class Program
 
     private static string Bool(bool value) => value ? "true" : "false";
 
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
     /// <summary>The medians of a node's complete runs (the runs vary a lot on a shared machine; a median resists that).</summary>
     private sealed record Summary(double Tps, double P50Ms, double P99Ms, int SubmitErrors)
     {
@@ -217,11 +242,5 @@ internal static class Program
             Median(runs.Select(run => run.P99Ms)),
             runs.Sum(run => run.SubmitErrors));
 
-        private static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            var middle = sorted.Length / 2;
-            return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-        }
     }
 }
