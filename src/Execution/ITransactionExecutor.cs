@@ -20,4 +20,11 @@ public interface ITransactionExecutor<TKey, TValue, TOutput>
     /// otherwise it was an artefact of speculation and the transaction simply runs again.
     /// </summary>
     TransactionResult<TKey, TValue, TOutput> Execute(int transactionIndex, IStateView<TKey, TValue> view);
+
+    /// <summary>
+    /// Locations that nearly every transaction of the block adds a delta to (the coinbase's balance, for the tips), so
+    /// that Block-STM keeps their deltas one slot per transaction rather than in one contended version list. Only a
+    /// hint for speed: any location may take deltas, and these may take plain writes too.
+    /// </summary>
+    IReadOnlyCollection<TKey> AccumulatorLocations => [];
 }

@@ -64,7 +64,9 @@ internal sealed class LocationTable<TKey, TValue>
     }
 
     /// <summary>The location's versions, made (once, whichever thread gets there first) if it has none yet.</summary>
-    public LocationVersions<TKey, TValue> GetOrAdd(TKey key)
+    /// <param name="key">The location.</param>
+    /// <param name="accumulatorTransactions">Non-zero to make it an accumulator location (before any worker runs).</param>
+    public LocationVersions<TKey, TValue> GetOrAdd(TKey key, int accumulatorTransactions = 0)
     {
         var hash = EqualityComparer<TKey>.Default.GetHashCode(key);
         var index = Start(hash);
@@ -74,7 +76,7 @@ internal sealed class LocationTable<TKey, TValue>
             var slot = Volatile.Read(ref _slots[index]);
             if (slot is null)
             {
-                made ??= new LocationVersions<TKey, TValue>(key, hash);
+                made ??= new LocationVersions<TKey, TValue>(key, hash, accumulatorTransactions);
                 slot = Interlocked.CompareExchange(ref _slots[index], made, null);
                 if (slot is null)
                 {
@@ -92,7 +94,7 @@ internal sealed class LocationTable<TKey, TValue>
         }
 
         _overflowUsed = true;
-        return _overflow.GetOrAdd(key, static (key, hash) => new LocationVersions<TKey, TValue>(key, hash), hash);
+        return _overflow.GetOrAdd(key, static (key, state) => new LocationVersions<TKey, TValue>(key, state.hash, state.accumulatorTransactions), (hash, accumulatorTransactions));
     }
 
     /// <summary>

@@ -15,17 +15,24 @@ namespace Hyperion.Execution;
 /// live as long as the block are what keeps the garbage collector and the caches from dominating a block of
 /// small transactions.
 /// </remarks>
-internal sealed class LocationVersions<TKey, TValue>
+internal sealed partial class LocationVersions<TKey, TValue>
     where TKey : notnull
 {
     private Entry _single;
     private Entry[]? _many;
     private int _count;
 
-    public LocationVersions(TKey key, int hash)
+    /// <param name="key">The location.</param>
+    /// <param name="hash">The key's hash.</param>
+    /// <param name="accumulatorTransactions">
+    /// For an accumulator location (<see cref="ITransactionExecutor{TKey, TValue, TOutput}.AccumulatorLocations"/>), the
+    /// block's transaction count: its deltas then go to one slot per transaction instead of the sorted entries.
+    /// </param>
+    public LocationVersions(TKey key, int hash, int accumulatorTransactions = 0)
     {
         Key = key;
         Hash = hash;
+        _deltas = accumulatorTransactions > 0 ? new IDeltaOp<TValue>?[accumulatorTransactions] : null;
     }
 
     public TKey Key { get; }
@@ -39,8 +46,13 @@ internal sealed class LocationVersions<TKey, TValue>
         {
             lock (this)
             {
-                return _count == 0;
+                if (_count > 0)
+                {
+                    return false;
+                }
             }
+
+            return !HasDeltaSlots(0, _deltas?.Length ?? 0);
         }
     }
 
@@ -49,6 +61,11 @@ internal sealed class LocationVersions<TKey, TValue>
 
     public void Write(TransactionVersion version, in WriteOp<TValue> operation)
     {
+        if (_deltas is not null && WriteAccumulated(version, operation))
+        {
+            return;
+        }
+
         var entry = new Entry(version.TransactionIndex, version.Incarnation, operation, IsEstimate: false);
         lock (this)
         {
@@ -56,19 +73,37 @@ internal sealed class LocationVersions<TKey, TValue>
             if (position >= 0)
             {
                 Entries[position] = entry;
-                return;
             }
-
-            Insert(~position, entry);
+            else
+            {
+                Insert(~position, entry);
+            }
         }
+
+        ClearDelta(version.TransactionIndex);
     }
 
     public void Remove(int transactionIndex)
     {
+        ClearDelta(transactionIndex);
+        RemoveEntry(transactionIndex);
+    }
+
+    /// <summary>Removes the writer's entry, if it has one.</summary>
+    private void RemoveEntry(int writer)
+    {
+        // A writer's own entry was put there by its earlier incarnation, which happened before this call: with no
+        // entries at all there is nothing of this writer's to remove, and the lock is skipped (an accumulator, written
+        // by nearly every transaction, has no plain entries as a rule).
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return;
+        }
+
         lock (this)
         {
             var entries = Entries;
-            var position = Find(entries, transactionIndex);
+            var position = Find(entries, writer);
             if (position < 0)
             {
                 return;
@@ -84,6 +119,12 @@ internal sealed class LocationVersions<TKey, TValue>
 
     public void MarkEstimate(int transactionIndex)
     {
+        if (_deltas is not null && Volatile.Read(ref _deltas[transactionIndex]) is not null)
+        {
+            Volatile.Write(ref _deltas[transactionIndex], EstimateMarker.Instance);
+            return;
+        }
+
         lock (this)
         {
             var entries = Entries;
@@ -101,6 +142,11 @@ internal sealed class LocationVersions<TKey, TValue>
     /// </summary>
     public VersionedRead<TValue> Read(int reader, IPreStateReader<TKey, TValue> preState)
     {
+        if (_deltas is not null)
+        {
+            return ReadAccumulated(reader, preState);
+        }
+
         lock (this)
         {
             var entries = Entries;
@@ -150,6 +196,11 @@ internal sealed class LocationVersions<TKey, TValue>
     /// </summary>
     public VersionedRead<TValue> PeekSource(int reader)
     {
+        if (_deltas is not null)
+        {
+            return PeekAccumulated(reader);
+        }
+
         lock (this)
         {
             var entries = Entries;

@@ -33,7 +33,16 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// <param name="preState">The state below the block.</param>
     /// <param name="valueComparer">Compares values built from deltas at validation.</param>
     /// <param name="expectedLocations">How many locations the block will likely write: the map is made that big at once rather than grown while workers wait.</param>
-    public MultiVersionMemory(int transactionCount, IPreStateReader<TKey, TValue> preState, IEqualityComparer<TValue>? valueComparer = null, int expectedLocations = 0)
+    /// <param name="accumulatorLocations">
+    /// Locations nearly every transaction adds a delta to (see <see cref="ITransactionExecutor{TKey, TValue, TOutput}.AccumulatorLocations"/>):
+    /// their deltas are kept one slot per transaction, off the location's lock.
+    /// </param>
+    public MultiVersionMemory(
+        int transactionCount,
+        IPreStateReader<TKey, TValue> preState,
+        IEqualityComparer<TValue>? valueComparer = null,
+        int expectedLocations = 0,
+        IReadOnlyCollection<TKey>? accumulatorLocations = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
         ArgumentNullException.ThrowIfNull(preState);
@@ -44,6 +53,13 @@ public sealed class MultiVersionMemory<TKey, TValue>
         _lastWrites = new WriteSet<TKey, TValue>?[transactionCount * LastWritesStride];
         _preState = preState;
         _valueComparer = valueComparer ?? EqualityComparer<TValue>.Default;
+        if (transactionCount > 0 && accumulatorLocations is not null)
+        {
+            foreach (var key in accumulatorLocations)
+            {
+                _locations.GetOrAdd(key, transactionCount);
+            }
+        }
     }
 
     public int TransactionCount => _transactionCount;

@@ -64,7 +64,8 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         _memory = new MultiVersionMemory<TKey, TValue>(
             transactionCount,
             preState,
-            expectedLocations: (int)Math.Min(int.MaxValue / 2, (long)transactionCount * options.LocationsPerTransactionHint));
+            expectedLocations: (int)Math.Min(int.MaxValue / 2, (long)transactionCount * options.LocationsPerTransactionHint),
+            accumulatorLocations: executor.AccumulatorLocations);
         _scheduler = new Scheduler(transactionCount);
         _lastInputOutput = new TxnLastInputOutput<TKey, TValue, TOutput>(transactionCount);
         _executedBefore = new int[transactionCount * ExecutedStride];

@@ -107,6 +107,6 @@ public sealed class BlockStmPropertyTests
     }
 
     private static string Describe(MockBlock block) =>
-        $"keys {block.KeyUniverse}, seed {block.Seed}, pre [{string.Join(", ", block.PreStateValues.OrderBy(p => p.Key).Select(p => p.Value))}]\n"
+        $"keys {block.KeyUniverse}, accumulators [{string.Join(", ", block.AccumulatorLocations)}], seed {block.Seed}, pre [{string.Join(", ", block.PreStateValues.OrderBy(p => p.Key).Select(p => p.Value))}]\n"
         + string.Join("\n", block.Transactions.Select((transaction, index) => $"{index}: {transaction}"));
 }

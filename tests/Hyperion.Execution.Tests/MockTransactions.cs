@@ -82,6 +82,9 @@ internal sealed class MockBlock : ITransactionExecutor<int, long, long>
 
     public int Count => Transactions.Count;
 
+    /// <summary>Keys whose deltas the engine keeps one slot per transaction (the coinbase's balance, in the EVM).</summary>
+    public IReadOnlyCollection<int> AccumulatorLocations { get; init; } = [];
+
     public TransactionResult<int, long, long> Execute(int transactionIndex, IStateView<int, long> view)
     {
         var transaction = Transactions[transactionIndex];
@@ -215,10 +218,15 @@ internal static class MockGen
             Gen.Select(
                 Transaction(keyUniverse, withFailures).List[1, maxTransactions],
                 Gen.Long[-1_000_000, 1_000_000].Array[keyUniverse],
-                Gen.Int)
-            .Select((transactions, values, seed) => new MockBlock(
+                Gen.Int,
+                Gen.Int[0, 2])
+            .Select((transactions, values, seed, accumulators) => new MockBlock(
                 keyUniverse,
                 transactions,
                 values.Select((value, key) => (key, value)).ToDictionary(pair => pair.key, pair => pair.value),
-                seed)));
+                seed)
+            {
+                // A third of the blocks each with none, one or two accumulator keys.
+                AccumulatorLocations = [.. Enumerable.Range(0, Math.Min(accumulators, keyUniverse))],
+            }));
 }

@@ -22,7 +22,11 @@ public sealed class EvmTransactionExecutor : ITransactionExecutor<EvmLocation, E
         _block = block;
         _workers = workers;
         _code = code;
+        AccumulatorLocations = [EvmLocation.Balance(block.Context.Coinbase)];
     }
+
+    /// <summary>The coinbase's balance: every transaction with a tip credits it (a deferred payment, as a delta).</summary>
+    public IReadOnlyCollection<EvmLocation> AccumulatorLocations { get; }
 
     public BlockCodeStore Code => _code;
 

@@ -120,15 +120,37 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
             return RunSequentially(block, preState, abandoned.Stats, recovered);
         }
 
-        var receipts = new BlockReceiptBuilder(block, spec);
-        foreach (var outcome in executed.Outputs)
+        // The receipts (in order: cumulative gas, the block's gas rules) and the state changes depend on nothing of each
+        // other, and each is a pass over the whole block that the engine's threads, idle now, would otherwise wait for
+        // one after the other: the receipts go to the pool while this thread applies the changes. A block the receipts
+        // find invalid throws from the wait, and the overlay the changes went into is dropped with it.
+        var outputs = executed.Outputs;
+        var building = Task.Run(() =>
         {
-            receipts.Add(outcome);
+            var receipts = new BlockReceiptBuilder(block, spec);
+            foreach (var outcome in outputs)
+            {
+                receipts.Add(outcome);
+            }
+
+            return receipts;
+        });
+        StateChanges changes;
+        try
+        {
+            LocationChangesApplier.Apply(state, executed.StateDelta, code);
+            WithdrawalProcessor.Apply(state, block.Withdrawals);
+            changes = state.ToChanges();
+        }
+        catch
+        {
+            // The receipts' failure, if any, is the block's reason; otherwise this one is.
+            building.GetAwaiter().GetResult();
+            throw;
         }
 
-        LocationChangesApplier.Apply(state, executed.StateDelta, code);
-        WithdrawalProcessor.Apply(state, block.Withdrawals);
-        return new EvmBlockResult(block, preState, state.ToChanges(), receipts.Receipts, receipts.GasUsed, receipts.BlobGasUsed, executed.Stats);
+        var built = building.GetAwaiter().GetResult();
+        return new EvmBlockResult(block, preState, changes, built.Receipts, built.GasUsed, built.BlobGasUsed, executed.Stats);
     }
 
     /// <summary>
