@@ -116,7 +116,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
     /// <summary>The highest plain write below <paramref name="reader"/> (its writer and what it says), or writer -1.</summary>
     private (int Writer, VersionedRead<TValue> Read) PlainBase(int reader)
     {
-        lock (this)
+        using (Gate())
         {
             var entries = Entries;
             var top = HighestBelow(entries, reader);
