@@ -13,6 +13,12 @@ using Hyperion.Execution.Tests.Evm;
 // sequential executor, on the workers for Block-STM). After warm-up runs both executors run the block alternately
 // and the medians are compared. Timed: the block's execution up to its receipts and state changes. Not timed: the
 // trie roots, computed afterwards by the same code for both to check that the state roots are equal.
+if (args.Length > 0 && args[0] == "state-scale")
+{
+    // A different measurement: the per-block state cost against the state's size (see StateScaleBenchmark).
+    return StateScaleBenchmark.Run(args[1..]);
+}
+
 var options = BenchmarkOptions.Parse(args);
 var workload = Workloads.Create(options.Workload, options.Transactions, options.Accounts, options.Seed);
 var sequential = new SequentialBlockExecutor();

@@ -16,10 +16,10 @@ internal static class TrieNodeCodec
     /// <summary>Nodes whose RLP is shorter than this are embedded in their parent instead of hashed.</summary>
     public const int MaxInlineLength = Hash256.Length - 1;
 
-    private const byte ShortStringBase = 0x80;
-    private const byte ShortListBase = 0xc0;
+    public const byte ShortStringBase = 0x80;
+    public const byte ShortListBase = 0xc0;
     private const int ShortPayloadLimit = 56;
-    private const int HashReferenceLength = 1 + Hash256.Length;
+    public const int HashReferenceLength = 1 + Hash256.Length;
 
     public static int EncodedLength(TrieNode node) => node switch
     {
@@ -216,13 +216,13 @@ internal static class TrieNodeCodec
     }
 
     // A hex-prefix path of one byte is a single byte below 0x40, which RLP writes bare.
-    private static int PathItemLength(ReadOnlySpan<byte> nibbles)
+    public static int PathItemLength(ReadOnlySpan<byte> nibbles)
     {
         var length = Nibbles.CompactLength(nibbles.Length);
         return length == 1 ? 1 : HeaderLength(length) + length;
     }
 
-    private static int WritePathItem(Span<byte> destination, ReadOnlySpan<byte> nibbles, bool isLeaf)
+    public static int WritePathItem(Span<byte> destination, ReadOnlySpan<byte> nibbles, bool isLeaf)
     {
         var length = Nibbles.CompactLength(nibbles.Length);
         if (length == 1)
@@ -236,10 +236,10 @@ internal static class TrieNodeCodec
         return at + length;
     }
 
-    private static int StringLength(ReadOnlySpan<byte> bytes) =>
+    public static int StringLength(ReadOnlySpan<byte> bytes) =>
         bytes.Length == 1 && bytes[0] < ShortStringBase ? 1 : HeaderLength(bytes.Length) + bytes.Length;
 
-    private static int WriteString(Span<byte> destination, ReadOnlySpan<byte> bytes)
+    public static int WriteString(Span<byte> destination, ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length == 1 && bytes[0] < ShortStringBase)
         {
@@ -252,14 +252,14 @@ internal static class TrieNodeCodec
         return at + bytes.Length;
     }
 
-    private static int ListLength(int payloadLength) => HeaderLength(payloadLength) + payloadLength;
+    public static int ListLength(int payloadLength) => HeaderLength(payloadLength) + payloadLength;
 
     private static int HeaderLength(int payloadLength) =>
         payloadLength < ShortPayloadLimit ? 1 : 1 + LengthOfLength(payloadLength);
 
     private static int LengthOfLength(int length) => 4 - (System.Numerics.BitOperations.LeadingZeroCount((uint)length) / 8);
 
-    private static int WriteHeader(Span<byte> destination, byte shortBase, int payloadLength)
+    public static int WriteHeader(Span<byte> destination, byte shortBase, int payloadLength)
     {
         if (payloadLength < ShortPayloadLimit)
         {

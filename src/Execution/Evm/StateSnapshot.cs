@@ -1,4 +1,5 @@
 using Hyperion.Core;
+using Hyperion.Core.Crypto;
 using Hyperion.Evm;
 using Hyperion.State;
 
@@ -6,56 +7,102 @@ namespace Hyperion.Execution.Evm;
 
 /// <summary>
 /// The whole state at one point (before or after a block), in memory and immutable: safe to read from any number
-/// of threads at once, which is what Block-STM's pre-state reader needs. A block's <see cref="StateChanges"/>
-/// make a new snapshot that shares every unchanged account with this one. The state root is computed on demand
-/// (once) from the accounts, reusing the storage roots of accounts whose storage did not change.
+/// of threads at once, which is what Block-STM's pre-state reader and calls against the head need.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A block's cost follows what it touches, not the size of the state. The accounts, each account's slots and the code
+/// are persistent maps (<see cref="PersistentDictionary{TKey, TValue}"/>), and the account trie and each storage trie are
+/// persistent tries (<see cref="PersistentTrie"/>): <see cref="Apply"/> copies the paths of the changed accounts and
+/// slots and shares everything else with this snapshot, and the new <see cref="StateRoot"/> updates this snapshot's
+/// account trie at the changed accounts, whose storage tries are in turn updated at the changed slots only.
+/// </para>
+/// <para>
+/// Why persistent structures rather than geth's layers (a diff per block over a mutable base, flattened into it when
+/// no reader can still hold the older layers): every snapshot stays a complete, immutable state, so there is no reader
+/// tracking, no flattening that must wait for readers, and no special case for the two states that do exist side by
+/// side: a block built and abandoned next to the one committed, a call reading the head while the next block is
+/// built, a fork in the conformance tests. Reads cost a few pointer hops more than a dictionary lookup, never a walk
+/// down a chain of layers. Old versions need no pruning: what no snapshot references any more the garbage collector
+/// frees.
+/// </para>
+/// <para>
+/// Determinism: the root is computed from the accounts as they are, only the work is incremental, and a trie's root
+/// depends on its contents alone; the tests compare it with a root built from scratch after every step.
+/// </para>
+/// </remarks>
 public sealed class StateSnapshot : IStateReader
 {
-    private readonly Dictionary<Address, SnapshotAccount> _accounts;
-    private readonly Dictionary<Hash256, byte[]> _code;
+    private readonly PersistentDictionary<Address, SnapshotAccount> _accounts;
+    private readonly PersistentDictionary<Hash256, byte[]> _code;
     private readonly Lock _rootGate = new();
-    private Hash256? _stateRoot;
+    private PersistentTrie? _accountTrie;
 
-    private StateSnapshot(Dictionary<Address, SnapshotAccount> accounts, Dictionary<Hash256, byte[]> code)
+    // The parent's account trie (already built) and the accounts that differ: what this trie is updated at. Dropped
+    // once this trie is built, so that old tries are not kept alive by newer snapshots.
+    private PendingTrieUpdate? _pending;
+
+    private StateSnapshot(PersistentDictionary<Address, SnapshotAccount> accounts, PersistentDictionary<Hash256, byte[]> code, PersistentTrie? accountTrie, PendingTrieUpdate? pending)
     {
         _accounts = accounts;
         _code = code;
+        _accountTrie = accountTrie;
+        _pending = pending;
     }
 
-    public static StateSnapshot Empty { get; } = new([], []);
+    public static StateSnapshot Empty { get; } = new(PersistentDictionary<Address, SnapshotAccount>.Empty, PersistentDictionary<Hash256, byte[]>.Empty, PersistentTrie.Empty, null);
 
     public int AccountCount => _accounts.Count;
 
+    /// <summary>Every account, in no particular order.</summary>
     public IEnumerable<KeyValuePair<Address, SnapshotAccount>> Accounts => _accounts;
+
+    /// <summary>The state root: the account trie over every account, each with its storage root.</summary>
+    public Hash256 StateRoot => AccountTrie.RootHash;
+
+    /// <summary>The account trie, built or updated from the parent's on first use, and kept.</summary>
+    private PersistentTrie AccountTrie
+    {
+        get
+        {
+            if (Volatile.Read(ref _accountTrie) is { } built)
+            {
+                return built;
+            }
+
+            lock (_rootGate)
+            {
+                if (_accountTrie is { } builtMeanwhile)
+                {
+                    return builtMeanwhile;
+                }
+
+                var trie = _pending is { } pending ? UpdateTrie(pending) : BuildTrie();
+                Volatile.Write(ref _accountTrie, trie);
+                _pending = null;
+                return trie;
+            }
+        }
+    }
 
     /// <summary>A snapshot of exactly these accounts (a genesis allocation, a test's pre-state); zero slots are dropped.</summary>
     public static StateSnapshot FromAccounts(IEnumerable<KeyValuePair<Address, PlainAccount>> accounts)
     {
         ArgumentNullException.ThrowIfNull(accounts);
-        var map = new Dictionary<Address, SnapshotAccount>();
-        var code = new Dictionary<Hash256, byte[]>();
+        var snapshotAccounts = new List<KeyValuePair<Address, SnapshotAccount>>();
+        var code = new List<KeyValuePair<Hash256, byte[]>>();
         foreach (var (address, account) in accounts)
         {
             var codeHash = StateRootCalculator.ComputeCodeHash(account.Code.Span);
             if (!account.Code.IsEmpty)
             {
-                code[codeHash] = account.Code.ToArray();
+                code.Add(new(codeHash, account.Code.ToArray()));
             }
 
-            var storage = new Dictionary<UInt256, UInt256>();
-            foreach (var (slot, value) in account.Storage)
-            {
-                if (!value.IsZero)
-                {
-                    storage[slot] = value;
-                }
-            }
-
-            map[address] = new SnapshotAccount(account.Nonce, account.Balance, codeHash, storage);
+            snapshotAccounts.Add(new(address, new SnapshotAccount(account.Nonce, account.Balance, codeHash, account.Storage)));
         }
 
-        return new StateSnapshot(map, code);
+        return new StateSnapshot(PersistentDictionary<Address, SnapshotAccount>.Create(snapshotAccounts), PersistentDictionary<Hash256, byte[]>.Create(code), null, null);
     }
 
     public bool TryGetAccount(in Address address, out SnapshotAccount account) => _accounts.TryGetValue(address, out account!);
@@ -75,82 +122,80 @@ public sealed class StateSnapshot : IStateReader
     public byte[] GetCode(in Hash256 codeHash) => _code.TryGetValue(codeHash, out var code) ? code : [];
 
     public UInt256 GetStorage(in Address address, in UInt256 slot) =>
-        _accounts.TryGetValue(address, out var account) && account.Storage.TryGetValue(slot, out var value) ? value : UInt256.Zero;
+        _accounts.TryGetValue(address, out var account) && account.StorageState.Slots.TryGetValue(slot, out var value) ? value : UInt256.Zero;
 
     /// <summary>A snapshot knows no block hashes; the block being executed supplies them.</summary>
     public Hash256 GetBlockHash(ulong number) => Hash256.Zero;
 
-    /// <summary>The snapshot after <paramref name="changes"/>; this one is unchanged.</summary>
+    /// <summary>
+    /// The snapshot after <paramref name="changes"/>; this one is unchanged. Costs the changed accounts and slots;
+    /// the changes are read now, not kept.
+    /// </summary>
     public StateSnapshot Apply(StateChanges changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var accounts = new Dictionary<Address, SnapshotAccount>(_accounts);
+        var accounts = _accounts;
+        var changed = new Address[changes.Accounts.Count];
+        var count = 0;
         foreach (var (address, change) in changes.Accounts)
         {
+            changed[count++] = address;
             if (change.Deleted)
             {
-                accounts.Remove(address);
+                accounts = accounts.Remove(address);
                 continue;
             }
 
             _accounts.TryGetValue(address, out var before);
-            if (before is not null && !change.StorageCleared && change.Storage.Count == 0)
-            {
-                accounts[address] = before.WithFields(change.Nonce, change.Balance, change.CodeHash);
-                continue;
-            }
-
-            var storage = before is null || change.StorageCleared
-                ? new Dictionary<UInt256, UInt256>(change.Storage.Count)
-                : new Dictionary<UInt256, UInt256>(before.Storage);
-            foreach (var (slot, value) in change.Storage)
-            {
-                if (value.IsZero)
-                {
-                    storage.Remove(slot);
-                }
-                else
-                {
-                    storage[slot] = value;
-                }
-            }
-
-            accounts[address] = new SnapshotAccount(change.Nonce, change.Balance, change.CodeHash, storage);
+            accounts = accounts.SetItem(
+                address,
+                before is not null && !change.StorageCleared && change.Storage.Count == 0
+                    ? before.WithFields(change.Nonce, change.Balance, change.CodeHash)
+                    : SnapshotAccount.After(before, change));
         }
 
         var code = _code;
-        if (changes.Code.Count > 0)
+        foreach (var (hash, bytes) in changes.Code)
         {
-            code = new Dictionary<Hash256, byte[]>(_code);
-            foreach (var (hash, bytes) in changes.Code)
+            code = code.SetItem(hash, bytes);
+        }
+
+        // Updating a trie that is not built yet would build it first: leave the new snapshot to build its own when
+        // asked (once; its children then update it).
+        var pending = Volatile.Read(ref _accountTrie) is { } trie ? new PendingTrieUpdate(trie, changed) : null;
+        return new StateSnapshot(accounts, code, null, pending);
+    }
+
+    private PersistentTrie UpdateTrie(PendingTrieUpdate pending)
+    {
+        var builder = pending.Basis.ToBuilder();
+        foreach (var address in pending.Accounts)
+        {
+            if (_accounts.TryGetValue(address, out var account))
             {
-                code[hash] = bytes;
+                builder.Set(AccountKey(address), account.ToStateAccount().Encode());
+            }
+            else
+            {
+                builder.Delete(AccountKey(address));
             }
         }
 
-        return new StateSnapshot(accounts, code);
+        return builder.ToTrie();
     }
 
-    /// <summary>The state root: the account trie over every account, each with its storage root.</summary>
-    public Hash256 StateRoot
+    private PersistentTrie BuildTrie()
     {
-        get
-        {
-            lock (_rootGate)
-            {
-                return _stateRoot ??= ComputeStateRoot();
-            }
-        }
-    }
-
-    private Hash256 ComputeStateRoot()
-    {
-        var trie = new AccountTrie();
+        var builder = PersistentTrie.Empty.ToBuilder();
         foreach (var (address, account) in _accounts)
         {
-            trie.Set(address, account.ToStateAccount());
+            builder.Set(AccountKey(address), account.ToStateAccount().Encode());
         }
 
-        return trie.RootHash;
+        return builder.ToTrie();
     }
+
+    private static Hash256 AccountKey(in Address address) => Keccak256.Compute(address.Bytes);
+
+    private sealed record PendingTrieUpdate(PersistentTrie Basis, Address[] Accounts);
 }
