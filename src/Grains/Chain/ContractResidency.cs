@@ -15,6 +15,10 @@ namespace Hyperion.Grains.Chain;
 /// </summary>
 internal sealed class ContractResidency
 {
+    // Evictions per block at most, so that a large backlog (every contract of a restored state going cold together)
+    // is spread over blocks instead of pausing one.
+    private const int MaxEvictionsPerBlock = 4096;
+
     private readonly Dictionary<Address, Entry> _resident = [];
 
     // In order of last use, with stale entries (used again since) skipped when they reach the front.
@@ -89,7 +93,7 @@ internal sealed class ContractResidency
     public List<(Address Address, bool DropCode)> TakeEvictable(ulong head, ulong confirmed, int afterBlocks, int maxResident)
     {
         var evictable = new List<(Address Address, bool DropCode)>();
-        while (_byLastUse.TryPeek(out var oldest))
+        while (evictable.Count < MaxEvictionsPerBlock && _byLastUse.TryPeek(out var oldest))
         {
             if (!_resident.TryGetValue(oldest.Address, out var entry) || entry.UsedAt != oldest.UsedAt)
             {
