@@ -20,6 +20,10 @@ public interface IContractGrain : IGrainWithIntegerCompoundKey
     [ReadOnly]
     Task<ContractStorage> GetAllStorageAsync();
 
+    /// <summary>Code and every non-zero slot in one call: what the block coordinator loads back a contract it evicted with.</summary>
+    [ReadOnly]
+    Task<ContractContents> GetContentsAsync();
+
     /// <summary>The root of the contract's storage trie (the empty trie's root when it has none).</summary>
     [ReadOnly]
     Task<Hash256> GetStorageRootAsync();
@@ -38,6 +42,10 @@ public interface IContractGrain : IGrainWithIntegerCompoundKey
 /// <summary>Slots and values in matching order, as of block <paramref name="AsOfBlock"/>.</summary>
 [GenerateSerializer, Alias("hyperion.ContractStorage")]
 public sealed record ContractStorage(UInt256[] Slots, UInt256[] Values, ulong AsOfBlock);
+
+/// <summary>Code, and slots and values in matching order, as of block <paramref name="AsOfBlock"/>.</summary>
+[GenerateSerializer, Alias("hyperion.ContractContents")]
+public sealed record ContractContents(byte[] Code, UInt256[] Slots, UInt256[] Values, ulong AsOfBlock);
 
 /// <summary>
 /// A contract's changes in one block: when <paramref name="Deleted"/>, code and storage are gone; otherwise storage is

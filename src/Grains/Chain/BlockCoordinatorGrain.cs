@@ -16,12 +16,15 @@ namespace Hyperion.Grains.Chain;
 /// <summary>
 /// The block coordinator of one chain. Commit order, which is what makes "reported committed" mean "never lost":
 /// <list type="number">
-/// <item>execute the batch with Block-STM on the executor's own threads (never a grain scheduler thread);</item>
+/// <item>fetch the evicted contracts the batch calls from their contract grains, in parallel, then execute the batch
+/// with Block-STM on the executor's own threads (never a grain scheduler thread);</item>
 /// <item>append the block, its receipts and its state delta to the block log as one durable unit — from here on
 /// the block is committed;</item>
 /// <item>make it the head of the hot state, then apply it to the account and contract grains (in memory);</item>
 /// <item>publish the head (RPC readers see the block only now, so balances agree with receipts);</item>
-/// <item>every few blocks, have the touched grains persist and record that point ("grains confirmed").</item>
+/// <item>every few blocks, have the touched grains persist and record that point ("grains confirmed"); contracts
+/// unused for a while whose grains confirmed them are then dropped from the hot state (see
+/// <see cref="ChainOptions.EvictContractsAfterBlocks"/>).</item>
 /// </list>
 /// On activation (a restart, or a silo lost) the hot state is rebuilt from the newest checkpoint plus the log, and
 /// the blocks after the confirmed point are applied to the grains again (grains ignore blocks they already have).
@@ -37,6 +40,11 @@ public sealed partial class BlockCoordinatorGrain(
     ILogger<BlockCoordinatorGrain> logger) : Grain, IBlockCoordinatorGrain, IDisposable
 {
     internal const string GrainsConfirmedMarker = "grains-confirmed";
+
+    // Contract grain calls in flight at once when fetching evicted contracts.
+    private const int FetchBatch = 256;
+    private static readonly KeyValuePair<string, object?> PrefetchTag = new("kind", "prefetch");
+    private static readonly KeyValuePair<string, object?> CheckpointTag = new("kind", "checkpoint");
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     // The grains touched since the confirmed point, with the last block that updated each.
@@ -141,7 +149,22 @@ public sealed partial class BlockCoordinatorGrain(
 
             var engine = _engine;
             var started = Stopwatch.GetTimestamp();
-            var built = await Task.Run(() => engine.BuildBlock(transactions, raws, proposal.Timestamp, rejected)).ConfigureAwait(true);
+
+            // The contracts the block calls that were evicted come back from their grains first, in parallel, so
+            // that the executor's workers do not each wait on one; a contract only reached from inside a call is
+            // loaded when it is read, on the worker that reads it.
+            var cold = engine.ColdRecipients(transactions, out var hits);
+            metrics.ContractHits.Add(hits);
+            var fetched = await FetchContractsAsync(cold, PrefetchTag).ConfigureAwait(true);
+            var built = await Task.Run(() =>
+            {
+                for (var i = 0; i < cold.Count; i++)
+                {
+                    engine.InstallContract(cold[i], fetched[i]);
+                }
+
+                return engine.BuildBlock(transactions, raws, proposal.Timestamp, rejected);
+            }).ConfigureAwait(true);
             metrics.BlockExecution.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             metrics.TransactionsRejected.Add(rejected.Count);
             if (built.TransactionHashes.Count == 0 && proposal.Transactions.Length > 0)
@@ -181,6 +204,11 @@ public sealed partial class BlockCoordinatorGrain(
             metrics.BlocksCommitted.Add(1);
             metrics.TransactionsCommitted.Add(built.TransactionHashes.Count);
             await AfterCommitAsync(number).ConfigureAwait(true);
+            if (_confirmed is { } confirmed)
+            {
+                metrics.ContractsEvicted.Add(_engine.EvictColdContracts(confirmed));
+            }
+
             return new BlockCommitResult(number, built.Hash, [.. built.TransactionHashes], [.. rejected]);
         }
         finally
@@ -204,8 +232,39 @@ public sealed partial class BlockCoordinatorGrain(
 
         if (number % (ulong)Math.Max(1, _options.CheckpointEveryBlocks) == 0)
         {
-            await _log.WriteCheckpointAsync(number, BlockLogCodec.EncodeSnapshot(_engine.State)).ConfigureAwait(true);
+            await _log.WriteCheckpointAsync(number, await EncodeCheckpointAsync(_engine.State).ConfigureAwait(true)).ConfigureAwait(true);
         }
+    }
+
+    /// <summary>The whole state, evicted contracts included: fetched from their grains (in parallel, without making
+    /// them resident again), then encoded off the grain thread.</summary>
+    private async Task<byte[]> EncodeCheckpointAsync(StateSnapshot state)
+    {
+        var cold = await Task.Run(state.ColdContracts).ConfigureAwait(true);
+        var fetched = await FetchContractsAsync(cold, CheckpointTag).ConfigureAwait(true);
+        var contents = new Dictionary<Address, ColdContract>(cold.Count);
+        for (var i = 0; i < cold.Count; i++)
+        {
+            contents[cold[i]] = fetched[i];
+        }
+
+        return await Task.Run(() => BlockLogCodec.EncodeSnapshot(state, contents)).ConfigureAwait(true);
+    }
+
+    /// <summary>Code and storage of these contracts from their grains, a batch of calls in flight at a time.</summary>
+    private async Task<ColdContract[]> FetchContractsAsync(IReadOnlyList<Address> addresses, KeyValuePair<string, object?> kind)
+    {
+        var contracts = new ColdContract[addresses.Count];
+        for (var start = 0; start < addresses.Count; start += FetchBatch)
+        {
+            var batch = Enumerable.Range(start, Math.Min(FetchBatch, addresses.Count - start))
+                .Select(async index => contracts[index] = GrainContractLoader.ToColdContract(
+                    await GrainFactory.GetContractGrain(ChainId, addresses[index]).GetContentsAsync().ConfigureAwait(true)));
+            await Task.WhenAll(batch).ConfigureAwait(true);
+        }
+
+        metrics.ContractLoads.Add(addresses.Count, kind);
+        return contracts;
     }
 
     /// <summary>Rebuilds the hot state: genesis for an empty log, else the newest checkpoint plus the blocks after it.</summary>
@@ -221,7 +280,7 @@ public sealed partial class BlockCoordinatorGrain(
                     new BlockLogEntry(0, genesis.Header.Hash, Hash256.Zero, BlockLogCodec.EncodeBlock(genesis), BlockLogCodec.EncodeChanges(genesisChanges), []),
                     cancellationToken).ConfigureAwait(true);
                 await _log.WriteCheckpointAsync(0, BlockLogCodec.EncodeSnapshot(genesisState), cancellationToken).ConfigureAwait(true);
-                _engine = new ChainEngine(_options, BuildPrecompiles(), genesis, genesisState);
+                _engine = new ChainEngine(_options, BuildPrecompiles(), genesis, genesisState, NewContractLoader());
                 LogGenesis(logger, ChainId, genesis.Header.Hash, genesisState.StateRoot, _options.Alloc.Count);
                 return;
             }
@@ -255,7 +314,7 @@ public sealed partial class BlockCoordinatorGrain(
                 $"The state checkpoint of block {from.Header.Number} of chain {ChainId} has root {state.StateRoot}, but the block says {from.Header.StateRoot}: the data folder is damaged. Restore it from a backup.");
         }
 
-        var engine = new ChainEngine(_options, BuildPrecompiles(), from, state);
+        var engine = new ChainEngine(_options, BuildPrecompiles(), from, state, NewContractLoader());
         for (var number = from.Header.Number + 1; number <= head; number++)
         {
             var entry = await ReadEntryAsync(number, cancellationToken).ConfigureAwait(true);
@@ -393,6 +452,8 @@ public sealed partial class BlockCoordinatorGrain(
     private async Task<BlockLogEntry> ReadEntryAsync(ulong number, CancellationToken cancellationToken) =>
         await _log.ReadAsync(number, cancellationToken).ConfigureAwait(true)
         ?? throw new InvalidOperationException($"Block {number} of chain {ChainId} is missing from the block log: the data folder is damaged.");
+
+    private GrainContractLoader NewContractLoader() => new(GrainFactory, ChainId, metrics);
 
     private PrecompileTable BuildPrecompiles()
     {

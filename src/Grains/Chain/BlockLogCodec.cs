@@ -16,6 +16,8 @@ public static class BlockLogCodec
 {
     private const ulong FormatVersion = 1;
 
+    private static readonly IReadOnlyDictionary<Address, ColdContract> NoColdContracts = new Dictionary<Address, ColdContract>();
+
     /// <summary>rlp([version, header, [tx…], [sender…], [receipt…]]), a receipt being [type, status, cumulative gas, gas, blob gas, contract address or empty, [log…]].</summary>
     public static byte[] EncodeBlock(StoredBlock block)
     {
@@ -172,25 +174,29 @@ public static class BlockLogCodec
         return new StateChanges(accounts, code);
     }
 
-    /// <summary>rlp([version, [[address, nonce, balance, code hash, [[slot, value]…]]…], [[code hash, code]…]]), accounts in address order.</summary>
-    public static byte[] EncodeSnapshot(StateSnapshot snapshot)
+    /// <summary>
+    /// rlp([version, [[address, nonce, balance, code hash, [[slot, value]…]]…], [[code hash, code]…]]), accounts in
+    /// address order. The contracts the snapshot evicted (<see cref="StateSnapshot.ColdContracts"/>) are taken from
+    /// <paramref name="cold"/>, fetched beforehand, so that encoding never blocks on a load.
+    /// </summary>
+    public static byte[] EncodeSnapshot(StateSnapshot snapshot, IReadOnlyDictionary<Address, ColdContract>? cold = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var writer = new RlpWriter(1024 + (snapshot.AccountCount * 128));
         writer.StartList().WriteUInt64(FormatVersion).StartList();
         var code = new Dictionary<Hash256, byte[]>();
-        foreach (var (address, account) in snapshot.Accounts.OrderBy(pair => pair.Key))
+        foreach (var (address, account, storage, accountCode) in snapshot.Export(cold ?? NoColdContracts).OrderBy(entry => entry.Address))
         {
             writer.StartList()
                 .WriteAddress(address)
                 .WriteUInt64(account.Nonce)
                 .WriteUInt256(account.Balance)
                 .WriteHash(account.CodeHash);
-            WriteSlots(writer, account.Storage);
+            WriteSlots(writer, storage);
             writer.EndList();
             if (account.CodeHash != AccountInfo.EmptyCodeHash)
             {
-                code.TryAdd(account.CodeHash, snapshot.GetCode(account.CodeHash));
+                code.TryAdd(account.CodeHash, accountCode);
             }
         }
 

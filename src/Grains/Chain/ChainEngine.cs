@@ -10,9 +10,10 @@ using Hyperion.State;
 namespace Hyperion.Grains.Chain;
 
 /// <summary>
-/// The block coordinator's machinery without Orleans: the head, the hot state (the whole state at the head, in
-/// memory), building a block from an ordered batch with Block-STM, and calls against the head. Not thread-safe:
-/// its owner (one grain activation) serialises use; execution itself runs on the executor's own worker threads.
+/// The block coordinator's machinery without Orleans: the head, the hot state (the state at the head, in memory;
+/// with a contract loader, contracts unused for a while are evicted and loaded back on need), building a block from
+/// an ordered batch with Block-STM, and calls against the head. Not thread-safe: its owner (one grain activation)
+/// serialises use; execution itself runs on the executor's own worker threads.
 /// </summary>
 public sealed class ChainEngine : IDisposable
 {
@@ -22,10 +23,17 @@ public sealed class ChainEngine : IDisposable
     private readonly EvmSpec _spec = EvmSpecs.Cancun;
     private readonly PrecompileTable _precompiles;
     private readonly ParallelBlockExecutor _executor;
+    private readonly IContractLoader? _contractLoader;
+    private readonly ContractResidency? _residency;
     // Replaced, never changed in place, so a call running on another thread keeps a consistent view.
     private Dictionary<ulong, Hash256> _recentHashes = [];
 
-    public ChainEngine(ChainOptions options, PrecompileTable precompiles, StoredBlock head, StateSnapshot state)
+    /// <param name="options">The chain.</param>
+    /// <param name="precompiles">The precompiles of its blocks.</param>
+    /// <param name="head">The head block.</param>
+    /// <param name="state">The state after it.</param>
+    /// <param name="contractLoader">Where evicted contracts come back from; null keeps every contract in memory.</param>
+    public ChainEngine(ChainOptions options, PrecompileTable precompiles, StoredBlock head, StateSnapshot state, IContractLoader? contractLoader = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(precompiles);
@@ -39,6 +47,11 @@ public sealed class ChainEngine : IDisposable
         Head = head.Header;
         HeadHash = head.Header.Hash;
         _recentHashes[Head.Number] = HeadHash;
+        if (contractLoader is not null && (options.EvictContractsAfterBlocks > 0 || options.MaxResidentContracts > 0))
+        {
+            _residency = new ContractResidency(state, Head.Number);
+            _contractLoader = new TrackingLoader(contractLoader, _residency);
+        }
     }
 
     public StateSnapshot State { get; private set; }
@@ -100,6 +113,7 @@ public sealed class ChainEngine : IDisposable
         }
 
         State = State.Apply(changes);
+        _residency?.Record(changes, State, block.Header.Number);
         Advance(block.Header);
     }
 
@@ -180,7 +194,74 @@ public sealed class ChainEngine : IDisposable
         }
 
         State = block.PostState;
+        _residency?.Record(block.Changes, State, block.Block.Header.Number);
         Advance(block.Block.Header);
+    }
+
+    /// <summary>
+    /// The contracts that <paramref name="transactions"/> call directly and that are evicted: what to fetch (see
+    /// <see cref="InstallContract"/>) before the block runs. The others count as used by the next block.
+    /// </summary>
+    public IReadOnlyList<Address> ColdRecipients(IReadOnlyList<Transaction> transactions, out int hits)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        hits = 0;
+        if (_residency is null)
+        {
+            return [];
+        }
+
+        var recipients = new HashSet<Address>();
+        foreach (var transaction in transactions)
+        {
+            if (transaction.To is { } to)
+            {
+                recipients.Add(to);
+            }
+        }
+
+        var cold = State.ColdAmong(recipients);
+        foreach (var recipient in recipients)
+        {
+            if (State.TryGetAccount(recipient, out SnapshotAccount account) && account.IsResident && (account.HasCode || account.HasStorage))
+            {
+                hits++;
+                _residency.NoteUsed(recipient, Head.Number + 1);
+            }
+        }
+
+        return cold;
+    }
+
+    /// <summary>Keeps a contract fetched ahead of need (checked against the state's roots; thread-safe).</summary>
+    /// <exception cref="ColdContractMismatchException">The contents do not match the state's roots.</exception>
+    public void InstallContract(in Address address, ColdContract contract)
+    {
+        if (_residency is not null && State.Install(address, contract))
+        {
+            _residency.NoteLoaded(address);
+        }
+    }
+
+    /// <summary>
+    /// Drops from the head state the contracts unused for <see cref="ChainOptions.EvictContractsAfterBlocks"/> blocks
+    /// (or beyond <see cref="ChainOptions.MaxResidentContracts"/>) whose last change the grains confirmed at or before
+    /// <paramref name="confirmedBlock"/>. Costs the evicted contracts; the state root does not change. Returns how many.
+    /// </summary>
+    public int EvictColdContracts(ulong confirmedBlock)
+    {
+        if (_residency is null || _contractLoader is null)
+        {
+            return 0;
+        }
+
+        var evictable = _residency.TakeEvictable(Head.Number, confirmedBlock, _options.EvictContractsAfterBlocks, _options.MaxResidentContracts);
+        if (evictable.Count > 0)
+        {
+            State = State.Evict(evictable, _contractLoader);
+        }
+
+        return evictable.Count;
     }
 
     /// <summary>Runs a call against the head state; nothing is kept.</summary>
@@ -306,6 +387,17 @@ public sealed class ChainEngine : IDisposable
         _recentHashes = hashes;
         Head = header;
         HeadHash = hash;
+    }
+}
+
+/// <summary>Tells the residency about every contract loaded back on a miss.</summary>
+internal sealed class TrackingLoader(IContractLoader inner, ContractResidency residency) : IContractLoader
+{
+    public ColdContract Load(in Address address)
+    {
+        var contract = inner.Load(address);
+        residency.NoteLoaded(address);
+        return contract;
     }
 }
 

@@ -21,6 +21,9 @@ public sealed class ChainMetrics : IDisposable
         GrainUpdate = _meter.CreateHistogram<double>("hyperion.chain.grain_update", "ms", "Applying a block to the account and contract grains");
         Replayed = _meter.CreateCounter<long>("hyperion.chain.blocks_replayed", description: "Blocks replayed from the block log (restart, lost silo)");
         MempoolSize = _meter.CreateUpDownCounter<long>("hyperion.chain.mempool_size", description: "Transactions waiting in the mempool");
+        ContractsEvicted = _meter.CreateCounter<long>("hyperion.chain.contracts_evicted", description: "Contracts whose storage and code the coordinator dropped from memory");
+        ContractLoads = _meter.CreateCounter<long>("hyperion.chain.contract_loads", description: "Evicted contracts loaded back from their contract grains (tag kind: prefetch, miss, checkpoint)");
+        ContractHits = _meter.CreateCounter<long>("hyperion.chain.contract_hits", description: "Contracts a block calls directly that were in memory");
     }
 
     public Counter<long> BlocksCommitted { get; }
@@ -38,6 +41,12 @@ public sealed class ChainMetrics : IDisposable
     public Counter<long> Replayed { get; }
 
     public UpDownCounter<long> MempoolSize { get; }
+
+    public Counter<long> ContractsEvicted { get; }
+
+    public Counter<long> ContractLoads { get; }
+
+    public Counter<long> ContractHits { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -46,6 +46,18 @@ public sealed class ChainOptions
 
     /// <summary>Every this many blocks the coordinator writes a whole-state checkpoint, so a restart replays at most this many blocks.</summary>
     public int CheckpointEveryBlocks { get; set; } = 256;
+
+    /// <summary>
+    /// The coordinator drops from memory the storage and code of a contract no block has used (called, changed or read
+    /// from its contract grain) for this many blocks, once its contract grain has confirmed its last change; the
+    /// contract's fields and storage root stay, and it is loaded back from the grain when a block or a call needs it.
+    /// 0 keeps every contract in memory.
+    /// </summary>
+    public int EvictContractsAfterBlocks { get; set; } = 256;
+
+    /// <summary>The most contracts (with storage or code) the coordinator keeps in memory; the least recently used
+    /// confirmed ones are dropped first. 0: no limit but <see cref="EvictContractsAfterBlocks"/>.</summary>
+    public int MaxResidentContracts { get; set; }
 }
 
 /// <summary>An account funded at genesis.</summary>

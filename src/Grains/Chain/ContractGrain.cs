@@ -35,6 +35,9 @@ public sealed class ContractGrain(
     public Task<ContractStorage> GetAllStorageAsync() =>
         Task.FromResult(new ContractStorage([.. _storage.Keys], [.. _storage.Values], state.State.Block));
 
+    public Task<ContractContents> GetContentsAsync() =>
+        Task.FromResult(new ContractContents(state.State.Code, [.. _storage.Keys], [.. _storage.Values], state.State.Block));
+
     public Task<Hash256> GetStorageRootAsync()
     {
         if (_storageRoot is null)
