@@ -66,6 +66,9 @@ public sealed class CapturedReads<TKey, TValue>
         }
     }
 
+    /// <summary>Records the first read of a location that <see cref="TryGet"/> just did not find (one search, not two).</summary>
+    internal void CaptureNew(TKey key, in CapturedRead<TValue> read) => _reads.AddNew(key, read);
+
     /// <summary>Forgets every read, keeping the room (an execution view reuses one set for all its executions).</summary>
     internal void Clear() => _reads.Clear();
 

@@ -47,7 +47,8 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
         }
 
         // A location read before answers the same (a fault is read again, to throw again; the capture keeps the first).
-        if (_reads.TryGet(key, out var earlier) && earlier.Kind != CapturedReadKind.Faulted)
+        var seen = _reads.TryGet(key, out var earlier);
+        if (seen && earlier.Kind != CapturedReadKind.Faulted)
         {
             value = earlier.Value;
             return true;
@@ -61,7 +62,11 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
         catch
         {
             // A delta or the pre-state threw: the transaction fails with it, and validation checks that it still would.
-            _reads.Capture(key, CapturedRead<TValue>.Fault);
+            if (!seen)
+            {
+                _reads.CaptureNew(key, CapturedRead<TValue>.Fault);
+            }
+
             throw;
         }
 
@@ -72,7 +77,12 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
             return false;
         }
 
-        _reads.Capture(key, CapturedRead<TValue>.From(read));
+        // Only a location not read before is captured: a fault seen first stays the capture (the first read is kept).
+        if (!seen)
+        {
+            _reads.CaptureNew(key, CapturedRead<TValue>.From(read));
+        }
+
         value = read.Value;
         return true;
     }

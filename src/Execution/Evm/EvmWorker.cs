@@ -24,7 +24,7 @@ internal sealed class EvmWorker
     public EvmWorker(EvmSpec spec, PrecompileTable precompiles, CodeAnalysisCache codeCache)
     {
         _precompiles = precompiles;
-        _processor = new TransactionProcessor(spec, precompiles, codeCache, deferCoinbasePayment: true);
+        _processor = new TransactionProcessor(spec, precompiles, codeCache, deferCoinbasePayment: true, buildReadSet: false);
     }
 
     public TransactionResult<EvmLocation, EvmValue, TransactionOutcome> Execute(

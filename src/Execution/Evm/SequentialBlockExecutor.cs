@@ -31,7 +31,7 @@ public sealed class SequentialBlockExecutor : IEvmBlockExecutor
             BeaconRootSystemCall.Apply(state, block.Context, beaconRoot, _spec, _precompiles);
         }
 
-        var processor = new TransactionProcessor(_spec, _precompiles);
+        var processor = new TransactionProcessor(_spec, _precompiles, buildReadSet: false);
         var receipts = new BlockReceiptBuilder(block, _spec);
         foreach (var transaction in block.Transactions)
         {
