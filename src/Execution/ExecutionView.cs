@@ -54,17 +54,18 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
             return true;
         }
 
+        var location = _memory.Locate(key);
         VersionedRead<TValue> read;
         try
         {
-            read = _memory.Read(key, TransactionIndex);
+            read = _memory.ReadLocated(location, TransactionIndex);
         }
         catch
         {
             // A delta or the pre-state threw: the transaction fails with it, and validation checks that it still would.
             if (!seen)
             {
-                _reads.CaptureNew(key, CapturedRead<TValue>.Fault);
+                _reads.CaptureNew(key, CapturedRead<TValue>.Fault, location);
             }
 
             throw;
@@ -80,7 +81,7 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
         // Only a location not read before is captured: a fault seen first stays the capture (the first read is kept).
         if (!seen)
         {
-            _reads.CaptureNew(key, CapturedRead<TValue>.From(read));
+            _reads.CaptureNew(key, CapturedRead<TValue>.From(read), location);
         }
 
         value = read.Value;

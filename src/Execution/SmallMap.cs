@@ -35,6 +35,9 @@ public sealed class SmallMap<TKey, TValue>
 
     public bool ContainsKey(TKey key) => IndexOf(key) >= 0;
 
+    /// <summary>The position of <paramref name="key"/> in insertion order, or -1.</summary>
+    internal int PositionOf(TKey key) => IndexOf(key);
+
     public bool TryGetValue(TKey key, out TValue value)
     {
         var index = IndexOf(key);
