@@ -42,14 +42,20 @@ public sealed class CapturedReads<TKey, TValue>
 {
     private readonly SmallMap<TKey, CapturedRead<TValue>> _reads;
 
+    // Beside each read, by position, the location's versions in the multi-version memory when the read knew them (an
+    // execution view's reads do): validation then checks the location without searching the location table again.
+    // Null where the read came without one (a set filled through Capture); validation searches for those.
+    private LocationVersions<TKey, TValue>?[] _locations;
+
     public CapturedReads()
-        : this(new SmallMap<TKey, CapturedRead<TValue>>())
+        : this(new SmallMap<TKey, CapturedRead<TValue>>(), new LocationVersions<TKey, TValue>?[4])
     {
     }
 
-    private CapturedReads(SmallMap<TKey, CapturedRead<TValue>> reads)
+    private CapturedReads(SmallMap<TKey, CapturedRead<TValue>> reads, LocationVersions<TKey, TValue>?[] locations)
     {
         _reads = reads;
+        _locations = locations;
     }
 
     public int Count => _reads.Count;
@@ -59,19 +65,58 @@ public sealed class CapturedReads<TKey, TValue>
     /// <summary>Records the first read of <paramref name="key"/>; a later one keeps the first.</summary>
     public void Capture(TKey key, in CapturedRead<TValue> read)
     {
+        var position = _reads.Count;
         ref var slot = ref _reads.GetValueRefOrAddDefault(key, out var exists);
         if (!exists)
         {
             slot = read;
+            SetLocation(position, null);
         }
     }
 
+    /// <summary>
+    /// Records the first read of a location that <see cref="TryGet"/> just did not find (one search, not two), with
+    /// the location's versions, which every later read of it and its validation use.
+    /// </summary>
+    internal void CaptureNew(TKey key, in CapturedRead<TValue> read, LocationVersions<TKey, TValue> location)
+    {
+        var position = _reads.Count;
+        _reads.AddNew(key, read);
+        SetLocation(position, location);
+    }
+
+    /// <summary>The versions of the <paramref name="position"/>th location read (in the order of the enumerator), or null when not known.</summary>
+    internal LocationVersions<TKey, TValue>? LocationAt(int position) => _locations[position];
+
+    /// <summary>The versions of <paramref name="key"/> if it was read and they were kept with the read, or null.</summary>
+    internal LocationVersions<TKey, TValue>? LocationOf(TKey key)
+    {
+        var position = _reads.PositionOf(key);
+        return position < 0 ? null : _locations[position];
+    }
+
     /// <summary>Forgets every read, keeping the room (an execution view reuses one set for all its executions).</summary>
-    internal void Clear() => _reads.Clear();
+    internal void Clear()
+    {
+        // The references go too, so that a reused set does not keep an earlier block's locations alive.
+        Array.Clear(_locations, 0, Math.Min(_reads.Count, _locations.Length));
+        _reads.Clear();
+    }
 
     /// <summary>A copy of exactly these reads, to keep as the transaction's read set while this one is reused.</summary>
-    internal CapturedReads<TKey, TValue> ToCompact() => new(_reads.ToCompact());
+    internal CapturedReads<TKey, TValue> ToCompact() =>
+        new(_reads.ToCompact(), _reads.Count == 0 ? [] : _locations.AsSpan(0, _reads.Count).ToArray());
 
     /// <summary>A struct enumerator, so that validation allocates nothing.</summary>
     public SmallMap<TKey, CapturedRead<TValue>>.Enumerator GetEnumerator() => _reads.GetEnumerator();
+
+    private void SetLocation(int position, LocationVersions<TKey, TValue>? location)
+    {
+        if (position >= _locations.Length)
+        {
+            Array.Resize(ref _locations, Math.Max(4, _locations.Length * 2));
+        }
+
+        _locations[position] = location;
+    }
 }

@@ -47,21 +47,27 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
         }
 
         // A location read before answers the same (a fault is read again, to throw again; the capture keeps the first).
-        if (_reads.TryGet(key, out var earlier) && earlier.Kind != CapturedReadKind.Faulted)
+        var seen = _reads.TryGet(key, out var earlier);
+        if (seen && earlier.Kind != CapturedReadKind.Faulted)
         {
             value = earlier.Value;
             return true;
         }
 
+        var location = _memory.Locate(key);
         VersionedRead<TValue> read;
         try
         {
-            read = _memory.Read(key, TransactionIndex);
+            read = _memory.ReadLocated(location, TransactionIndex);
         }
         catch
         {
             // A delta or the pre-state threw: the transaction fails with it, and validation checks that it still would.
-            _reads.Capture(key, CapturedRead<TValue>.Fault);
+            if (!seen)
+            {
+                _reads.CaptureNew(key, CapturedRead<TValue>.Fault, location);
+            }
+
             throw;
         }
 
@@ -72,7 +78,12 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
             return false;
         }
 
-        _reads.Capture(key, CapturedRead<TValue>.From(read));
+        // Only a location not read before is captured: a fault seen first stays the capture (the first read is kept).
+        if (!seen)
+        {
+            _reads.CaptureNew(key, CapturedRead<TValue>.From(read), location);
+        }
+
         value = read.Value;
         return true;
     }

@@ -175,6 +175,15 @@ internal sealed partial class LocationVersions<TKey, TValue>
             return ReadAccumulated(reader, preState);
         }
 
+        // A location nobody wrote (yet) answers without the gate: readers look locations up before reading (see
+        // MultiVersionMemory.Locate), so one that every transaction reads and none writes, a token's code say, must not
+        // make them all take turns at one lock. A writer that adds the first entry meanwhile is ordered after this
+        // read, as if the reader had gone first; validation checks the read against it.
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return VersionedRead<TValue>.FromStorage(preState.Read(Key));
+        }
+
         using (Gate())
         {
             var entries = Entries;
@@ -227,6 +236,12 @@ internal sealed partial class LocationVersions<TKey, TValue>
         if (_deltas is not null)
         {
             return PeekAccumulated(reader);
+        }
+
+        // As in Read: no entries, no gate.
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return default;
         }
 
         using (Gate())

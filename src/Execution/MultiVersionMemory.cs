@@ -69,7 +69,14 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// and this one does not. Returns whether it wrote a location the previous incarnation did not (the paper's
     /// wrote_new_location): then transactions above may have read past it and must all be validated again.
     /// </summary>
-    public bool Record(TransactionVersion version, WriteSet<TKey, TValue> writes)
+    public bool Record(TransactionVersion version, WriteSet<TKey, TValue> writes) => Record(version, writes, reads: null);
+
+    /// <summary>
+    /// As <see cref="Record(TransactionVersion, WriteSet{TKey, TValue})"/>, with the execution's reads: a transaction
+    /// mostly writes what it read, and the versions kept with those reads are found by a scan of the few reads, in
+    /// cache, where the location table costs a hash and a probe into a block-sized array.
+    /// </summary>
+    internal bool Record(TransactionVersion version, WriteSet<TKey, TValue> writes, CapturedReads<TKey, TValue>? reads)
     {
         ArgumentNullException.ThrowIfNull(writes);
         var index = version.TransactionIndex;
@@ -77,7 +84,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
         var wroteNewLocation = false;
         foreach (var (key, operation) in writes)
         {
-            _locations.GetOrAdd(key).Write(version, operation);
+            (reads?.LocationOf(key) ?? _locations.GetOrAdd(key)).Write(version, operation);
             wroteNewLocation |= previous is null || !previous.ContainsKey(key);
         }
 
@@ -119,10 +126,17 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// What transaction <paramref name="transactionIndex"/> reads at <paramref name="key"/>: the highest write below
     /// it (its deltas applied over their base), the pre-state, or the transaction to wait for.
     /// </summary>
-    public VersionedRead<TValue> Read(TKey key, int transactionIndex) =>
-        _locations.Find(key) is { } location
-            ? location.Read(transactionIndex, _preState)
-            : VersionedRead<TValue>.FromStorage(_preState.Read(key));
+    public VersionedRead<TValue> Read(TKey key, int transactionIndex) => ReadAt(key, _locations.Find(key), transactionIndex);
+
+    /// <summary>
+    /// The versions of <paramref name="key"/>, made empty if no transaction wrote it yet: an execution view reads
+    /// through them and keeps them with the read, so that validation and later reads do not search the table again.
+    /// A location only ever read stays empty, which reads and validates as the pre-state.
+    /// </summary>
+    internal LocationVersions<TKey, TValue> Locate(TKey key) => _locations.GetOrAdd(key);
+
+    /// <summary>As <see cref="Read"/>, at a location found with <see cref="Locate"/>.</summary>
+    internal VersionedRead<TValue> ReadLocated(LocationVersions<TKey, TValue> location, int transactionIndex) => location.Read(transactionIndex, _preState);
 
     /// <summary>
     /// Whether every read in <paramref name="reads"/> would still see what it saw, were transaction
@@ -132,9 +146,12 @@ public sealed class MultiVersionMemory<TKey, TValue>
     public bool ValidateReadSet(int transactionIndex, CapturedReads<TKey, TValue> reads)
     {
         ArgumentNullException.ThrowIfNull(reads);
+        var position = 0;
         foreach (var (key, captured) in reads)
         {
-            if (!IsStillValid(key, transactionIndex, captured))
+            // A location is the same object for the whole block, so the one kept with the read is the one to check.
+            var location = reads.LocationAt(position++) ?? _locations.Find(key);
+            if (!IsStillValid(key, location, transactionIndex, captured))
             {
                 return false;
             }
@@ -181,9 +198,8 @@ public sealed class MultiVersionMemory<TKey, TValue>
         return values;
     }
 
-    private bool IsStillValid(TKey key, int transactionIndex, in CapturedRead<TValue> captured)
+    private bool IsStillValid(TKey key, LocationVersions<TKey, TValue>? location, int transactionIndex, in CapturedRead<TValue> captured)
     {
-        var location = _locations.Find(key);
         switch (captured.Kind)
         {
             case CapturedReadKind.Storage:
@@ -197,22 +213,28 @@ public sealed class MultiVersionMemory<TKey, TValue>
                 var source = location.PeekSource(transactionIndex);
                 return source.Kind == VersionedReadKind.Versioned && source.Version == captured.Version;
             case CapturedReadKind.Resolved:
-                var current = Read(key, transactionIndex);
+                var current = ReadAt(key, location, transactionIndex);
                 return current.Kind != VersionedReadKind.Dependency && _valueComparer.Equals(current.Value, captured.Value);
             case CapturedReadKind.Faulted:
-                return StillFaults(key, transactionIndex);
+                return StillFaults(key, location, transactionIndex);
             default:
                 return false;
         }
     }
 
+    /// <summary>What <paramref name="transactionIndex"/> reads at <paramref name="key"/>, whose versions are <paramref name="location"/> (null: none yet).</summary>
+    private VersionedRead<TValue> ReadAt(TKey key, LocationVersions<TKey, TValue>? location, int transactionIndex) =>
+        location is not null
+            ? location.Read(transactionIndex, _preState)
+            : VersionedRead<TValue>.FromStorage(_preState.Read(key));
+
     /// <summary>Whether building the value still throws, as it did when the transaction read it.</summary>
-    private bool StillFaults(TKey key, int transactionIndex)
+    private bool StillFaults(TKey key, LocationVersions<TKey, TValue>? location, int transactionIndex)
     {
         try
         {
             // A value, or an ESTIMATE in the way: either way the read no longer fails as it did.
-            _ = Read(key, transactionIndex);
+            _ = ReadAt(key, location, transactionIndex);
             return false;
         }
         catch (Exception)

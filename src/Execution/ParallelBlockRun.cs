@@ -186,18 +186,19 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             }
 
             WriteSet<TKey, TValue> writes;
+            var reads = view.TakeReads();
             if (failure is null)
             {
                 writes = result.Writes ?? new WriteSet<TKey, TValue>();
-                _lastInputOutput.RecordSuccess(index, view.TakeReads(), writes, result.Output);
+                _lastInputOutput.RecordSuccess(index, reads, writes, result.Output);
             }
             else
             {
                 writes = new WriteSet<TKey, TValue>();
-                _lastInputOutput.RecordFailure(index, view.TakeReads(), writes, failure);
+                _lastInputOutput.RecordFailure(index, reads, writes, failure);
             }
 
-            var wroteNewLocation = _memory.Record(version, writes);
+            var wroteNewLocation = _memory.Record(version, writes, reads);
             WatchForDependencyChain(counters);
             return _scheduler.FinishExecution(index, version.Incarnation, wroteNewLocation);
         }

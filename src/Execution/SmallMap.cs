@@ -35,6 +35,9 @@ public sealed class SmallMap<TKey, TValue>
 
     public bool ContainsKey(TKey key) => IndexOf(key) >= 0;
 
+    /// <summary>The position of <paramref name="key"/> in insertion order, or -1.</summary>
+    internal int PositionOf(TKey key) => IndexOf(key);
+
     public bool TryGetValue(TKey key, out TValue value)
     {
         var index = IndexOf(key);
@@ -62,6 +65,14 @@ public sealed class SmallMap<TKey, TValue>
     }
 
     internal void Set(TKey key, TValue value) => GetValueRefOrAddDefault(key, out _) = value;
+
+    /// <summary>Adds a key the caller has just looked up and not found, without searching for it again.</summary>
+    internal void AddNew(TKey key, in TValue value)
+    {
+        // Add may grow the array, so the index is taken before the array is read.
+        var index = Add(key);
+        _entries[index].Value = value;
+    }
 
     /// <summary>Forgets every entry, keeping the array for the next use.</summary>
     internal void Clear()

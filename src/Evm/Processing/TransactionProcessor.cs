@@ -24,12 +24,18 @@ public sealed class TransactionProcessor
     /// Without this every transaction of a block reads and writes the coinbase balance, which serialises
     /// Block-STM (the lazy coinbase of RISE pevm). The caller must then also touch the coinbase (EIP-161).
     /// </param>
-    public TransactionProcessor(EvmSpec spec, PrecompileTable precompiles, CodeAnalysisCache? codeCache = null, bool deferCoinbasePayment = false)
+    /// <param name="buildReadSet">
+    /// Fill <see cref="TransactionResult.ReadSet"/>. A block executor that tracks its reads itself (or needs none)
+    /// turns it off: gathering every account and slot read costs a pass over the journal per transaction, and the
+    /// result then carries <see cref="TransactionReadSet.Empty"/>.
+    /// </param>
+    public TransactionProcessor(EvmSpec spec, PrecompileTable precompiles, CodeAnalysisCache? codeCache = null, bool deferCoinbasePayment = false, bool buildReadSet = true)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(precompiles);
         Spec = spec;
         DefersCoinbasePayment = deferCoinbasePayment;
+        BuildsReadSet = buildReadSet;
         _state = new JournaledState(codeCache);
         if (spec.HasAccessLists)
         {
@@ -42,6 +48,8 @@ public sealed class TransactionProcessor
     public EvmSpec Spec { get; }
 
     public bool DefersCoinbasePayment { get; }
+
+    public bool BuildsReadSet { get; }
 
     public TransactionResult Execute(Transaction transaction, BlockContext block, IStateReader state)
     {
@@ -120,9 +128,11 @@ public sealed class TransactionProcessor
             result.Output,
             result.IsSuccess ? result.CreatedAddress : null,
             _state.CopyLogs(),
-            _state.BuildReadSet(),
+            ReadSet(),
             _state.BuildWriteSet(Spec.ClearsEmptyAccounts));
     }
+
+    private TransactionReadSet ReadSet() => BuildsReadSet ? _state.BuildReadSet() : TransactionReadSet.Empty;
 
     /// <summary>EIP-2929/2930/3651: the sender, the recipient, the declared access list and the coinbase start warm
     /// (the precompiles always are, see <see cref="JournaledState.SetAlwaysWarm"/>). A creation's own address is
@@ -323,7 +333,7 @@ public sealed class TransactionProcessor
     }
 
     private TransactionResult Reject(TransactionRejectionReason reason, string message) =>
-        TransactionResult.Rejected(reason, message, _state.BuildReadSet());
+        TransactionResult.Rejected(reason, message, ReadSet());
 
     /// <summary><paramref name="value"/> × <paramref name="factor"/>; true when the product does not fit in 256 bits.</summary>
     private static bool MultiplyOverflow(in UInt256 value, ulong factor, out UInt256 product)

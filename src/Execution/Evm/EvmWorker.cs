@@ -24,7 +24,9 @@ internal sealed class EvmWorker
     public EvmWorker(EvmSpec spec, PrecompileTable precompiles, CodeAnalysisCache codeCache)
     {
         _precompiles = precompiles;
-        _processor = new TransactionProcessor(spec, precompiles, codeCache, deferCoinbasePayment: true);
+        // The engine records every read itself (the view), and the plain-transfer path knows its reads by plan: the EVM's
+        // own read set would be built for nothing.
+        _processor = new TransactionProcessor(spec, precompiles, codeCache, deferCoinbasePayment: true, buildReadSet: false);
     }
 
     public TransactionResult<EvmLocation, EvmValue, TransactionOutcome> Execute(

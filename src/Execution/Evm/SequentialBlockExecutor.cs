@@ -31,7 +31,8 @@ public sealed class SequentialBlockExecutor : IEvmBlockExecutor
             BeaconRootSystemCall.Apply(state, block.Context, beaconRoot, _spec, _precompiles);
         }
 
-        var processor = new TransactionProcessor(_spec, _precompiles);
+        // Nothing here uses the EVM's read set (the write set is applied as it is), and Block-STM's processor skips it too.
+        var processor = new TransactionProcessor(_spec, _precompiles, buildReadSet: false);
         var receipts = new BlockReceiptBuilder(block, _spec);
         foreach (var transaction in block.Transactions)
         {

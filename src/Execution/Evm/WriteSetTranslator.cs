@@ -13,7 +13,7 @@ internal static class WriteSetTranslator
 {
     public static WriteSet<EvmLocation, EvmValue> Translate(TransactionWriteSet writes, StateViewReader reads, BlockCodeStore code)
     {
-        var result = new WriteSet<EvmLocation, EvmValue>(Capacity(writes, reads));
+        var result = new WriteSet<EvmLocation, EvmValue>(Capacity(writes));
         foreach (var write in writes.Accounts)
         {
             // The EVM loads every account before it writes it, so the read is there.
@@ -68,19 +68,11 @@ internal static class WriteSetTranslator
     }
 
     /// <summary>
-    /// At most the locations the write set becomes: two per account (one for a lazily credited one), one per slot,
-    /// and the coinbase's credit. Sized so, the write set (kept until the block is done) has no slack.
+    /// At most the locations the write set becomes: two per account, one per slot, and the coinbase's credit. A lazily
+    /// credited account needs one, but telling which costs a lookup per account on every execution, for one spare
+    /// entry in a plain transfer's set.
     /// </summary>
-    private static int Capacity(TransactionWriteSet writes, StateViewReader reads)
-    {
-        var capacity = writes.Storage.Count + 1;
-        foreach (var write in writes.Accounts)
-        {
-            capacity += reads.TryGetRead(write.Address, out var read) && read.LazyBalance ? 1 : 2;
-        }
-
-        return capacity;
-    }
+    private static int Capacity(TransactionWriteSet writes) => writes.Storage.Count + (2 * writes.Accounts.Count) + 1;
 
     /// <summary>
     /// The deferred coinbase payment (<see cref="TransactionProcessor.DefersCoinbasePayment"/>): a positive tip is a
