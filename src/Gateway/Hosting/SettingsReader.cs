@@ -54,22 +54,8 @@ public sealed class SettingsReader(IConfiguration configuration, IReadOnlyCollec
     }
 
     /// <summary>A whole number from <paramref name="minimum"/> to <paramref name="maximum"/>.</summary>
-    public int ReadInt32(string key, int defaultValue, int minimum, int maximum)
-    {
-        var value = configuration[key];
-        if (value is null)
-        {
-            return defaultValue;
-        }
-
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < minimum || number > maximum)
-        {
-            Fail(key, value, $"expected a whole number from {minimum} to {maximum}");
-            return defaultValue;
-        }
-
-        return number;
-    }
+    public int ReadInt32(string key, int defaultValue, int minimum, int maximum) =>
+        (int)ReadInt64(key, defaultValue, minimum, maximum);
 
     /// <summary>A whole number in [<paramref name="minimum"/>, <paramref name="maximum"/>] that may exceed 32 bits (a gas limit).</summary>
     public long ReadInt64(string key, long defaultValue, long minimum, long maximum)

@@ -121,7 +121,7 @@ public sealed partial class SequencerGrain(
                 continue;
             }
 
-            // Two copies of one transaction in a batch: the second is "already known", as it would be one call later.
+            // Known before the batch, or an earlier copy in this batch: "already known", as geth says.
             if (_pool.Contains(entry.Hash))
             {
                 results[i] = Refuse("already known");
@@ -144,7 +144,7 @@ public sealed partial class SequencerGrain(
         return results;
     }
 
-    /// <summary>What can be refused without the sender's account: size, encoding, type, chain id, a known hash.</summary>
+    /// <summary>What can be refused without the sender's account or the pool: size, encoding, type, chain id.</summary>
     private PoolEntry? Check(SubmitRequest request, out string? refusal)
     {
         refusal = null;
@@ -184,14 +184,7 @@ public sealed partial class SequencerGrain(
             return null;
         }
 
-        var entry = new PoolEntry(transaction, rawTransaction, request.Sender);
-        if (_pool.Contains(entry.Hash))
-        {
-            refusal = "already known";
-            return null;
-        }
-
-        return entry;
+        return new PoolEntry(transaction, rawTransaction, request.Sender);
     }
 
     public Task<ulong?> GetPendingNonceAsync(Address sender) =>
