@@ -27,4 +27,20 @@ public interface ITransactionExecutor<TKey, TValue, TOutput>
     /// hint for speed: any location may take deltas, and these may take plain writes too.
     /// </summary>
     IReadOnlyCollection<TKey> AccumulatorLocations => [];
+
+    /// <summary>
+    /// The hash that divides the block's final values among the workers once the block is done: locations with equal
+    /// partition hashes land in the same part, so an executor that keeps related locations together (the EVM keeps an
+    /// account's fields, balance and slots together) can turn each part into its own changes without the others.
+    /// </summary>
+    int PartitionHash(TKey key) => EqualityComparer<TKey>.Default.GetHashCode(key);
+
+    /// <summary>
+    /// Called by each worker of a block that Block-STM finished in parallel, with that worker's part of the final values
+    /// (parts disjoint by <see cref="PartitionHash"/>), before the block's result is handed back: the executor can turn
+    /// its part into state changes there, on all the workers at once, rather than after the block on one thread. True
+    /// when it did: the engine then does not collect the part for <see cref="BlockExecutionResult{TKey, TValue, TOutput}.StateDelta"/>
+    /// (which collects it when first asked). Not called for a block run sequentially. An exception fails the block.
+    /// </summary>
+    bool CompleteFinalPart(FinalValuesPart<TKey, TValue> finalValues) => false;
 }

@@ -22,16 +22,19 @@ internal sealed class LocationTable<TKey, TValue>
 
     private readonly LocationVersions<TKey, TValue>?[] _slots;
 
-    // The hash of each claimed slot, written by the thread that claimed it, read only by the walks at the end of the
-    // block (after the workers are done), so that a walk picks its part without touching the other parts' objects.
+    // The partition hash of each claimed slot, written by the thread that claimed it, read only by the walks at the end
+    // of the block (after the workers are done), so that a walk picks its part without touching the other parts' objects.
     private readonly int[] _hashes;
+    private readonly Func<TKey, int>? _partitionHash;
     private readonly int _shift;
     private readonly ConcurrentDictionary<TKey, LocationVersions<TKey, TValue>> _overflow = new();
     private volatile bool _overflowUsed;
 
     /// <param name="expectedLocations">About how many locations will be stored; the table has at least twice the slots.</param>
-    public LocationTable(int expectedLocations)
+    /// <param name="partitionHash">What divides the locations into parts at the end of the block (<see cref="Part"/>); the key's hash when null.</param>
+    public LocationTable(int expectedLocations, Func<TKey, int>? partitionHash = null)
     {
+        _partitionHash = partitionHash;
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(expectedLocations * 2L, 64, MaxCapacity));
         _slots = new LocationVersions<TKey, TValue>?[capacity];
         _hashes = new int[capacity];
@@ -80,7 +83,7 @@ internal sealed class LocationTable<TKey, TValue>
                 slot = Interlocked.CompareExchange(ref _slots[index], made, null);
                 if (slot is null)
                 {
-                    _hashes[index] = hash;
+                    _hashes[index] = _partitionHash is null ? hash : _partitionHash(key);
                     return made;
                 }
             }
@@ -98,8 +101,9 @@ internal sealed class LocationTable<TKey, TValue>
     }
 
     /// <summary>
-    /// Every location whose hash falls in part <paramref name="part"/> of <paramref name="parts"/> (as
-    /// <see cref="PartitionedDictionary{TKey, TValue}.PartOf"/> divides them). Only once no thread adds locations.
+    /// Every location whose partition hash (the key's hash unless the table was given another) falls in part
+    /// <paramref name="part"/> of <paramref name="parts"/> (as <see cref="PartitionedDictionary{TKey, TValue}.PartOf"/>
+    /// divides them). Only once no thread adds locations.
     /// </summary>
     public IEnumerable<LocationVersions<TKey, TValue>> Part(int part, int parts)
     {
@@ -116,7 +120,7 @@ internal sealed class LocationTable<TKey, TValue>
         {
             foreach (var (_, location) in _overflow)
             {
-                if ((uint)location.Hash % (uint)parts == (uint)part)
+                if ((uint)(_partitionHash is null ? location.Hash : _partitionHash(location.Key)) % (uint)parts == (uint)part)
                 {
                     yield return location;
                 }

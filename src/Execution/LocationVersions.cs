@@ -186,44 +186,74 @@ internal sealed partial class LocationVersions<TKey, TValue>
 
         using (Gate())
         {
-            var entries = Entries;
-            var top = HighestBelow(entries, reader);
-            if (top < 0)
-            {
-                return VersionedRead<TValue>.FromStorage(preState.Read(Key));
-            }
-
-            ref readonly var entry = ref entries[top];
-            if (entry.IsEstimate)
-            {
-                return VersionedRead<TValue>.Blocked(entry.Writer);
-            }
-
-            if (entry.Operation.Delta is null)
-            {
-                return VersionedRead<TValue>.FromVersion(new TransactionVersion(entry.Writer, entry.Incarnation), entry.Operation.Value);
-            }
-
-            // Walk down to the base of the deltas: the nearest plain write, or the pre-state below all of them.
-            var basePosition = top - 1;
-            while (basePosition >= 0 && entries[basePosition].Operation.Delta is not null && !entries[basePosition].IsEstimate)
-            {
-                basePosition--;
-            }
-
-            if (basePosition >= 0 && entries[basePosition].IsEstimate)
-            {
-                return VersionedRead<TValue>.Blocked(entries[basePosition].Writer);
-            }
-
-            var value = basePosition >= 0 ? entries[basePosition].Operation.Value : preState.Read(Key);
-            for (var position = basePosition + 1; position <= top; position++)
-            {
-                value = entries[position].Operation.Delta!.Apply(value);
-            }
-
-            return VersionedRead<TValue>.FromDeltas(value);
+            return ReadEntries(reader, preState);
         }
+    }
+
+    /// <summary>
+    /// The final value of a location once the block is done (no worker runs any more, so no gate), or false when no
+    /// transaction's last incarnation wrote it (it was only read).
+    /// </summary>
+    public bool TryReadFinal(int transactionCount, IPreStateReader<TKey, TValue> preState, out VersionedRead<TValue> read)
+    {
+        if (_deltas is not null)
+        {
+            // An accumulator (one a block) keeps its deltas apart from the entries.
+            var written = !IsEmpty;
+            read = written ? ReadAccumulated(transactionCount, preState) : default;
+            return written;
+        }
+
+        if (_count == 0)
+        {
+            read = default;
+            return false;
+        }
+
+        read = ReadEntries(transactionCount, preState);
+        return true;
+    }
+
+    /// <summary>What <paramref name="reader"/> sees in the entries: call under the gate, or once no worker runs.</summary>
+    private VersionedRead<TValue> ReadEntries(int reader, IPreStateReader<TKey, TValue> preState)
+    {
+        var entries = Entries;
+        var top = HighestBelow(entries, reader);
+        if (top < 0)
+        {
+            return VersionedRead<TValue>.FromStorage(preState.Read(Key));
+        }
+
+        ref readonly var entry = ref entries[top];
+        if (entry.IsEstimate)
+        {
+            return VersionedRead<TValue>.Blocked(entry.Writer);
+        }
+
+        if (entry.Operation.Delta is null)
+        {
+            return VersionedRead<TValue>.FromVersion(new TransactionVersion(entry.Writer, entry.Incarnation), entry.Operation.Value);
+        }
+
+        // Walk down to the base of the deltas: the nearest plain write, or the pre-state below all of them.
+        var basePosition = top - 1;
+        while (basePosition >= 0 && entries[basePosition].Operation.Delta is not null && !entries[basePosition].IsEstimate)
+        {
+            basePosition--;
+        }
+
+        if (basePosition >= 0 && entries[basePosition].IsEstimate)
+        {
+            return VersionedRead<TValue>.Blocked(entries[basePosition].Writer);
+        }
+
+        var value = basePosition >= 0 ? entries[basePosition].Operation.Value : preState.Read(Key);
+        for (var position = basePosition + 1; position <= top; position++)
+        {
+            value = entries[position].Operation.Delta!.Apply(value);
+        }
+
+        return VersionedRead<TValue>.FromDeltas(value);
     }
 
     /// <summary>

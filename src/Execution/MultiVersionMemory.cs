@@ -37,17 +37,19 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// Locations nearly every transaction adds a delta to (see <see cref="ITransactionExecutor{TKey, TValue, TOutput}.AccumulatorLocations"/>):
     /// their deltas are kept one slot per transaction, off the location's lock.
     /// </param>
+    /// <param name="partitionHash">What divides the final values into parts (<see cref="FinalValues(int, int)"/>); the key's hash when null.</param>
     public MultiVersionMemory(
         int transactionCount,
         IPreStateReader<TKey, TValue> preState,
         IEqualityComparer<TValue>? valueComparer = null,
         int expectedLocations = 0,
-        IReadOnlyCollection<TKey>? accumulatorLocations = null)
+        IReadOnlyCollection<TKey>? accumulatorLocations = null,
+        Func<TKey, int>? partitionHash = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
         ArgumentNullException.ThrowIfNull(preState);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedLocations);
-        _locations = new LocationTable<TKey, TValue>((int)Math.Max(expectedLocations, Math.Min(int.MaxValue, transactionCount * 4L)));
+        _locations = new LocationTable<TKey, TValue>((int)Math.Max(expectedLocations, Math.Min(int.MaxValue, transactionCount * 4L)), partitionHash);
         _transactionCount = transactionCount;
         _expectedLocations = expectedLocations;
         _lastWrites = new WriteSet<TKey, TValue>?[transactionCount * LastWritesStride];
@@ -170,32 +172,48 @@ public sealed class MultiVersionMemory<TKey, TValue>
     public Dictionary<TKey, TValue> FinalValues() => FinalValues(0, 1);
 
     /// <summary>
-    /// One part of <see cref="FinalValues()"/>: the final values of the locations whose keys fall in part
-    /// <paramref name="part"/> of <paramref name="parts"/> (<see cref="PartitionedDictionary{TKey, TValue}.PartOf"/>),
-    /// so that each worker can build its part at once when the block is done.
+    /// One part of <see cref="FinalValues()"/>: the final values of the locations whose partition hashes fall in part
+    /// <paramref name="part"/> of <paramref name="parts"/> (as <see cref="PartitionedDictionary{TKey, TValue}"/> divides
+    /// them), so that each worker can build its part at once when the block is done.
     /// </summary>
     public Dictionary<TKey, TValue> FinalValues(int part, int parts)
     {
+        var collector = new FinalValuesCollector(new Dictionary<TKey, TValue>(_expectedLocations / parts));
+        VisitFinalValues(part, parts, ref collector);
+        return collector.Values;
+    }
+
+    /// <summary>
+    /// Hands each final value of part <paramref name="part"/> of <paramref name="parts"/> to
+    /// <paramref name="visitor"/>, collecting nothing. Only once the block is done and no worker runs: the locations are
+    /// read without their gates.
+    /// </summary>
+    public void VisitFinalValues<TVisitor>(int part, int parts, ref TVisitor visitor)
+        where TVisitor : struct, IFinalValueVisitor<TKey, TValue>
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(part);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(part, parts);
-        var values = new Dictionary<TKey, TValue>(_expectedLocations / parts);
         foreach (var location in _locations.Part(part, parts))
         {
-            if (location.IsEmpty)
+            if (!location.TryReadFinal(TransactionCount, _preState, out var read))
             {
                 continue;
             }
 
-            var read = location.Read(TransactionCount, _preState);
             if (read.Kind == VersionedReadKind.Dependency)
             {
                 throw new InvalidOperationException($"An ESTIMATE of transaction {read.BlockingTransaction} is left after the block finished.");
             }
 
-            values.Add(location.Key, read.Value);
+            visitor.Visit(location.Key, read.Value);
         }
+    }
 
-        return values;
+    private struct FinalValuesCollector(Dictionary<TKey, TValue> values) : IFinalValueVisitor<TKey, TValue>
+    {
+        public readonly Dictionary<TKey, TValue> Values => values;
+
+        public readonly void Visit(in TKey key, in TValue value) => values.Add(key, value);
     }
 
     private bool IsStillValid(TKey key, LocationVersions<TKey, TValue>? location, int transactionIndex, in CapturedRead<TValue> captured)

@@ -25,8 +25,11 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     /// </summary>
     private readonly int[] _executedBefore;
 
-    /// <summary>The final values, one part per active worker, built by the workers together once the block is done.</summary>
-    private readonly Dictionary<TKey, TValue>[] _finalParts;
+    /// <summary>
+    /// The final values, one part per active worker, built by the workers together once the block is done; a part the
+    /// executor took over itself stays null and is collected only if the result's state delta is asked for.
+    /// </summary>
+    private readonly Dictionary<TKey, TValue>?[] _finalParts;
     private readonly TaskCompletionSource<BlockExecutionResult<TKey, TValue, TOutput>> _completion =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -65,7 +68,8 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             transactionCount,
             preState,
             expectedLocations: (int)Math.Min(int.MaxValue / 2, (long)transactionCount * options.LocationsPerTransactionHint),
-            accumulatorLocations: executor.AccumulatorLocations);
+            accumulatorLocations: executor.AccumulatorLocations,
+            partitionHash: executor.PartitionHash);
         _scheduler = new Scheduler(transactionCount);
         _lastInputOutput = new TxnLastInputOutput<TKey, TValue, TOutput>(transactionCount);
         _executedBefore = new int[transactionCount * ExecutedStride];
@@ -87,10 +91,14 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             {
                 Work(workerIndex);
 
-                // Every worker leaves the loop once the scheduler is done, so they gather the result together.
+                // Every worker leaves the loop once the scheduler is done, so they gather the result together, and the
+                // executor turns each part into its own changes on the same worker.
                 if (_scheduler.IsDone && !_halted)
                 {
-                    _finalParts[workerIndex] = _memory.FinalValues(workerIndex, _activeWorkers);
+                    if (!_executor.CompleteFinalPart(new FinalValuesPart<TKey, TValue>(_memory, workerIndex, _activeWorkers)))
+                    {
+                        _finalParts[workerIndex] = _memory.FinalValues(workerIndex, _activeWorkers);
+                    }
                 }
             }
         }
@@ -299,7 +307,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             outputs[index] = _lastInputOutput.Output(index);
         }
 
-        return new BlockExecutionResult<TKey, TValue, TOutput>(new PartitionedDictionary<TKey, TValue>(_finalParts), outputs, Stats(BlockExecutionMode.Parallel, sequential: null));
+        return new BlockExecutionResult<TKey, TValue, TOutput>(new PartitionedDictionary<TKey, TValue>(_finalParts, _executor.PartitionHash, part => _memory.FinalValues(part, _finalParts.Length)), outputs, Stats(BlockExecutionMode.Parallel, sequential: null));
     }
 
     private BlockExecutionResult<TKey, TValue, TOutput> RunSequentially()

@@ -288,6 +288,45 @@ public sealed class BlockStmExecutorTests
         Assert.True(Interlocked.Read(ref executions) >= 40);
     }
 
+    [Fact]
+    public void An_executor_that_takes_the_final_values_gets_every_part_by_its_partition_and_the_state_delta_stays_whole()
+    {
+        using var executor = Parallel(threads: 3);
+
+        // Each transaction writes keys 10i..10i+4 and adds 1 to key 7 (a read-modify-write chain from the pre-state's -8): keys are partitioned by
+        // their tens, so every part holds whole groups of five.
+        var block = new PartitionTakingExecutor((index, view) =>
+        {
+            var writes = new WriteSet<int, long>();
+            for (var key = 10 * index; key < (10 * index) + 5; key++)
+            {
+                writes.Write(key, key + 1);
+            }
+
+            writes.Write(7, view.Read(7) + 1);
+            return new(writes, index);
+        });
+
+        var result = executor.ExecuteBlock(200, block, EmptyPreState);
+
+        Assert.Equal(BlockExecutionMode.Parallel, result.Stats.Mode);
+        var taken = block.Taken.ToArray();
+        Assert.Equal(3, taken.Length);
+        Assert.Equal([0, 1, 2], taken.Select(part => part.Part).Order());
+        foreach (var (part, values) in taken)
+        {
+            Assert.All(values, pair => Assert.Equal(part, (pair.Key / 10) % 3));
+        }
+
+        // The engine did not collect the parts the executor took; the state delta collects them when asked, the same.
+        var all = taken.SelectMany(part => part.Values).OrderBy(pair => pair.Key).ToArray();
+        Assert.Equal((200 * 5) + 1, all.Length);
+        Assert.Equal(all, result.StateDelta.OrderBy(pair => pair.Key));
+        Assert.Equal(-8 + 200, result.StateDelta[7]);
+        Assert.Equal(1235, result.StateDelta[1234]);
+        Assert.False(result.StateDelta.ContainsKey(1235));
+    }
+
     private static BlockStmExecutor Parallel(int threads) =>
         new(new BlockStmOptions { ThreadCount = threads, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
 
@@ -295,5 +334,31 @@ public sealed class BlockStmExecutorTests
     {
         Assert.False(thread.IsThreadPoolThread);
         Assert.StartsWith("Hyperion Block-STM worker", thread.Name, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>An executor that takes its parts of the final values itself, partitioning keys by their tens.</summary>
+internal sealed class PartitionTakingExecutor(Func<int, IStateView<int, long>, TransactionResult<int, long, long>> execute)
+    : ITransactionExecutor<int, long, long>
+{
+    public ConcurrentBag<(int Part, List<KeyValuePair<int, long>> Values)> Taken { get; } = [];
+
+    public TransactionResult<int, long, long> Execute(int transactionIndex, IStateView<int, long> view) => execute(transactionIndex, view);
+
+    public int PartitionHash(int key) => key / 10;
+
+    public bool CompleteFinalPart(FinalValuesPart<int, long> finalValues)
+    {
+        var collector = new Collector([]);
+        finalValues.ForEach(ref collector);
+        Taken.Add((finalValues.Part, collector.Values));
+        return true;
+    }
+
+    private readonly struct Collector(List<KeyValuePair<int, long>> values) : IFinalValueVisitor<int, long>
+    {
+        public List<KeyValuePair<int, long>> Values => values;
+
+        public void Visit(in int key, in long value) => values.Add(new(key, value));
     }
 }

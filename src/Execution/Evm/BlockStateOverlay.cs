@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Hyperion.Core;
 using Hyperion.Evm;
 
@@ -144,29 +145,8 @@ public sealed class BlockStateOverlay : IStateReader
         ClearStorage(entry);
     }
 
-    /// <summary>
-    /// Sets an account's fields from Block-STM's final value of its account location: the existence flag as is (an
-    /// account that exists only through its balance is settled by <see cref="SettleExistence"/>), and a wipe of its
-    /// storage when its storage generation moved.
-    /// </summary>
-    internal void SetFinalAccount(in Address address, in AccountState account)
-    {
-        var entry = EntryOf(address);
-        if (account.StorageGeneration > 0)
-        {
-            ClearStorage(entry);
-        }
-
-        entry.Exists = account.Exists;
-        entry.Nonce = account.Nonce;
-        entry.CodeHash = account.CodeHash;
-    }
-
     /// <summary>Makes room for <paramref name="accounts"/> changed accounts at once, rather than growing while they come.</summary>
     internal void EnsureCapacity(int accounts) => _entries.EnsureCapacity(accounts);
-
-    /// <summary>Sets an account's balance from Block-STM's final value of its balance location.</summary>
-    internal void SetFinalBalance(in Address address, in UInt256 balance) => EntryOf(address).Balance = balance;
 
     /// <summary>
     /// Sets an account that plain transfers sent from or to (<see cref="PlainTransferBlock"/>): its final balance and,
@@ -190,15 +170,96 @@ public sealed class BlockStateOverlay : IStateReader
         entry.Balance = balance;
     }
 
-    /// <summary>After final values: an account not flagged as existing exists exactly when its balance is not zero.</summary>
-    internal void SettleExistence()
+    /// <summary>
+    /// A part of Block-STM's final values as account changes, built beside the overlay rather than in it: each engine
+    /// worker builds one part at once (a part holds every location of its accounts, see
+    /// <see cref="EvmTransactionExecutor.PartitionHash(EvmLocation)"/>), while the overlay is only read, and
+    /// <see cref="MergeFinalChanges"/> then links the parts' entries in. An account the overlay already has (the
+    /// block's system call wrote it) is changed in place: its part is the only one that touches it.
+    /// </summary>
+    internal FinalChanges CreateFinalChanges(int capacity) => new(this, capacity);
+
+    /// <summary>
+    /// Takes in the parts built from the block's final values: the accounts first (each in one part), then the slots
+    /// (an account's slots may come from several parts), each kept only if written in the account's final storage
+    /// generation. The parts are not used afterwards (their slot maps are taken over, not copied).
+    /// </summary>
+    internal void MergeFinalChanges(IReadOnlyList<FinalChanges> parts)
     {
-        foreach (var entry in _entries.Values)
+        var added = 0;
+        Dictionary<Address, int>? generations = null;
+        foreach (var part in parts)
         {
-            if (!entry.Exists && !entry.Balance.IsZero)
+            added += part.Entries.Count;
+            if (part.Generations is { } moved)
             {
-                entry.Exists = true;
+                foreach (var (address, generation) in moved)
+                {
+                    (generations ??= [])[address] = generation;
+                }
             }
+        }
+
+        _entries.EnsureCapacity(_entries.Count + added);
+        foreach (var part in parts)
+        {
+            foreach (var (address, entry) in part.Entries)
+            {
+                _entries[address] = entry;
+            }
+
+            if (part.Code is { } code)
+            {
+                foreach (var (hash, bytes) in code)
+                {
+                    _code[hash] = bytes;
+                }
+            }
+        }
+
+        foreach (var part in parts)
+        {
+            foreach (var (address, writes) in part.Storage)
+            {
+                var entry = EntryOf(address);
+                var generation = generations is null ? 0 : generations.GetValueOrDefault(address);
+                if (generation == 0)
+                {
+                    TakeSlots(entry, writes);
+                    continue;
+                }
+
+                // The account's storage was wiped in the block (its part cleared the entry): only slots written since count.
+                foreach (var (slot, value, writtenIn) in writes.LaterGenerations ?? [])
+                {
+                    if (writtenIn == generation)
+                    {
+                        (entry.Storage ??= [])[slot] = value;
+                        entry.HasNonZeroWrite |= !value.IsZero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds one part's slots of generation 0 to an entry: the map itself when the entry has none yet.</summary>
+    private static void TakeSlots(Entry entry, SlotWrites writes)
+    {
+        if (writes.Slots.Count == 0)
+        {
+            return;
+        }
+
+        entry.HasNonZeroWrite |= writes.AnyNonZero;
+        if (entry.Storage is null || entry.Storage.Count == 0)
+        {
+            entry.Storage = writes.Slots;
+            return;
+        }
+
+        foreach (var (slot, value) in writes.Slots)
+        {
+            entry.Storage[slot] = value;
         }
     }
 
@@ -264,25 +325,143 @@ public sealed class BlockStateOverlay : IStateReader
     {
         if (!_entries.TryGetValue(address, out var entry))
         {
-            var existed = _base.TryGetAccount(address, out SnapshotAccount before);
-            entry = existed
-                ? new Entry
-                {
-                    Exists = true,
-                    ExistedInBase = true,
-                    Nonce = before.Nonce,
-                    Balance = before.Balance,
-                    CodeHash = before.CodeHash,
-                    HasStorageInBase = before.HasStorage,
-                }
-                : new Entry { CodeHash = AccountInfo.EmptyCodeHash };
+            entry = NewEntry(address);
             _entries[address] = entry;
         }
 
         return entry;
     }
 
-    private sealed class Entry
+    /// <summary>An entry for an account the overlay has not changed yet: the snapshot's account, or none.</summary>
+    private Entry NewEntry(in Address address) => _base.TryGetAccount(address, out SnapshotAccount before)
+        ? new Entry
+        {
+            Exists = true,
+            ExistedInBase = true,
+            Nonce = before.Nonce,
+            Balance = before.Balance,
+            CodeHash = before.CodeHash,
+            HasStorageInBase = before.HasStorage,
+        }
+        : new Entry { CodeHash = AccountInfo.EmptyCodeHash };
+
+    /// <summary>One part of the block's final values as account changes (see <see cref="CreateFinalChanges"/>). Single-threaded.</summary>
+    internal sealed class FinalChanges
+    {
+        private readonly BlockStateOverlay _overlay;
+
+        public FinalChanges(BlockStateOverlay overlay, int capacity)
+        {
+            _overlay = overlay;
+            Entries = new Dictionary<Address, Entry>(capacity);
+        }
+
+        internal Dictionary<Address, Entry> Entries { get; }
+
+        /// <summary>Code deployed in the block that accounts of this part end up with; null when none.</summary>
+        internal Dictionary<Hash256, byte[]>? Code { get; private set; }
+
+        /// <summary>
+        /// Sets an account's fields from the final value of its account location: the existence flag as is (an account
+        /// that exists only through its balance is settled by <see cref="SettleExistence"/>), and a wipe of its storage
+        /// when its storage generation moved.
+        /// </summary>
+        public void SetAccount(in Address address, in AccountState account)
+        {
+            var entry = EntryOf(address);
+            if (account.StorageGeneration > 0)
+            {
+                ClearStorage(entry);
+            }
+
+            entry.Exists = account.Exists;
+            entry.Nonce = account.Nonce;
+            entry.CodeHash = account.CodeHash;
+        }
+
+        /// <summary>Sets an account's balance from the final value of its balance location.</summary>
+        public void SetBalance(in Address address, in UInt256 balance) => EntryOf(address).Balance = balance;
+
+        /// <summary>An account's storage generation moved in the block (its storage was wiped): only its slots of that generation count.</summary>
+        internal Dictionary<Address, int>? Generations { get; private set; }
+
+        /// <summary>The slots this part wrote, by account; an account's slots may be spread over several parts.</summary>
+        internal Dictionary<Address, SlotWrites> Storage { get; } = [];
+
+        /// <summary>
+        /// A slot's final value and the storage generation it was written in: which generation counts is known once every
+        /// part's account fields are in, so the merge picks (nearly always generation 0, kept apart from the rest).
+        /// </summary>
+        public void AddStorage(in Address address, in UInt256 slot, in UInt256 value, int generation)
+        {
+            ref var writes = ref CollectionsMarshal.GetValueRefOrAddDefault(Storage, address, out _);
+            writes ??= new SlotWrites();
+            if (generation == 0)
+            {
+                writes.Slots[slot] = value;
+                writes.AnyNonZero |= !value.IsZero;
+            }
+            else
+            {
+                (writes.LaterGenerations ??= []).Add((slot, value, generation));
+            }
+        }
+
+        /// <summary>Notes an account whose final storage generation is above the pre-state's 0.</summary>
+        public void SetGeneration(in Address address, int generation) => (Generations ??= [])[address] = generation;
+
+        /// <summary>Whether the state (or this part) already holds code for the hash.</summary>
+        public bool HasCode(in Hash256 codeHash) => Code?.ContainsKey(codeHash) == true || _overlay.GetCode(codeHash).Length > 0;
+
+        public void AddCode(in Hash256 codeHash, byte[] code)
+        {
+            if (code.Length > 0)
+            {
+                (Code ??= [])[codeHash] = code;
+            }
+        }
+
+        /// <summary>Once every final value is in: an account not flagged as existing exists exactly when its balance is not zero.</summary>
+        public void SettleExistence()
+        {
+            foreach (var entry in Entries.Values)
+            {
+                if (!entry.Exists && !entry.Balance.IsZero)
+                {
+                    entry.Exists = true;
+                }
+            }
+        }
+
+        private Entry EntryOf(in Address address)
+        {
+            if (!Entries.TryGetValue(address, out var entry))
+            {
+                // The overlay is only read while parts are built; an entry it has belongs to this part's account alone.
+                if (!_overlay._entries.TryGetValue(address, out entry))
+                {
+                    entry = _overlay.NewEntry(address);
+                }
+
+                Entries.Add(address, entry);
+            }
+
+            return entry;
+        }
+    }
+
+    /// <summary>The slots one part of the final values wrote for one account.</summary>
+    internal sealed class SlotWrites
+    {
+        public Dictionary<UInt256, UInt256> Slots { get; } = [];
+
+        public bool AnyNonZero { get; set; }
+
+        /// <summary>Slots written after a wipe in the block, with their generation; null when none (nearly always).</summary>
+        public List<(UInt256 Slot, UInt256 Value, int Generation)>? LaterGenerations { get; set; }
+    }
+
+    internal sealed class Entry
     {
         public bool Exists;
         public bool ExistedInBase;

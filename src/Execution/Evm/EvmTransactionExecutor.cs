@@ -10,11 +10,17 @@ public sealed class EvmTransactionExecutor : ITransactionExecutor<EvmLocation, E
     private readonly EvmBlock _block;
     private readonly EvmWorkers _workers;
     private readonly BlockCodeStore _code;
+    private readonly BlockStateOverlay? _finalState;
+    private BlockStateOverlay.FinalChanges?[]? _finalChanges;
 
     /// <param name="block">The block.</param>
     /// <param name="workers">The EVMs of the executing threads.</param>
     /// <param name="code">Code by hash for this block: the pre-state's and what its transactions deploy.</param>
-    public EvmTransactionExecutor(EvmBlock block, EvmWorkers workers, BlockCodeStore code)
+    /// <param name="finalState">
+    /// The overlay the block runs over, when the engine's workers should turn their parts of the final values into
+    /// its account changes (<see cref="TakeFinalChanges"/>); null leaves that to the caller.
+    /// </param>
+    public EvmTransactionExecutor(EvmBlock block, EvmWorkers workers, BlockCodeStore code, BlockStateOverlay? finalState = null)
     {
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(workers);
@@ -22,6 +28,7 @@ public sealed class EvmTransactionExecutor : ITransactionExecutor<EvmLocation, E
         _block = block;
         _workers = workers;
         _code = code;
+        _finalState = finalState;
         AccumulatorLocations = [EvmLocation.Balance(block.Context.Coinbase)];
     }
 
@@ -32,4 +39,44 @@ public sealed class EvmTransactionExecutor : ITransactionExecutor<EvmLocation, E
 
     public TransactionResult<EvmLocation, EvmValue, TransactionOutcome> Execute(int transactionIndex, IStateView<EvmLocation, EvmValue> view) =>
         _workers.Current.Execute(_block.Transactions[transactionIndex], _block, view, _code);
+
+    /// <summary>
+    /// An account's fields and balance by its address, so that one part of the final values builds the account's entry
+    /// alone; slots by themselves, so that a contract's many slots (a token's balances) are spread over every part.
+    /// </summary>
+    public int PartitionHash(EvmLocation key) => key.Kind == EvmLocationKind.Storage ? key.GetHashCode() : key.Address.GetHashCode();
+
+    /// <summary>Builds this worker's part of the account changes, when the executor was given the overlay.</summary>
+    public bool CompleteFinalPart(FinalValuesPart<EvmLocation, EvmValue> finalValues)
+    {
+        if (_finalState is null)
+        {
+            return false;
+        }
+
+        var changes = _finalChanges;
+        if (changes is null || changes.Length != finalValues.Parts)
+        {
+            var made = new BlockStateOverlay.FinalChanges?[finalValues.Parts];
+            changes = Interlocked.CompareExchange(ref _finalChanges, made, changes) ?? made;
+        }
+
+        changes[finalValues.Part] = LocationChangesApplier.BuildPart(_finalState, finalValues, _code);
+        return true;
+    }
+
+    /// <summary>
+    /// The account changes the workers built from the final values, every part of them, or null when the block did not
+    /// end with them (it ran sequentially, or no overlay was given); taken once.
+    /// </summary>
+    internal BlockStateOverlay.FinalChanges[]? TakeFinalChanges()
+    {
+        var changes = Interlocked.Exchange(ref _finalChanges, null);
+        if (changes is null || !Array.TrueForAll(changes, static part => part is not null))
+        {
+            return null;
+        }
+
+        return Array.ConvertAll(changes, static part => part!);
+    }
 }

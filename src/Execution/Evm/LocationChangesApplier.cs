@@ -1,15 +1,16 @@
-using Hyperion.Core;
-
 namespace Hyperion.Execution.Evm;
 
 /// <summary>
 /// Turns Block-STM's result (the final value of every location written in the block) back into account changes
-/// on the block's <see cref="BlockStateOverlay"/>: fields and balances first (a storage generation above the
-/// pre-state's 0 wipes the account's storage), then the slots written in their account's final generation (older
-/// ones were wiped), then existence (an account not flagged as existing exists when its balance is not zero).
+/// on the block's <see cref="BlockStateOverlay"/>: fields and balances (a storage generation above the pre-state's 0
+/// wipes the account's storage; an account not flagged as existing exists when its balance is not zero), and the slots,
+/// of which the merge keeps those written in their account's final generation (older ones were wiped). The engine's
+/// workers each build a part (<see cref="BuildPart"/>: an account's fields and balance in one part, its slots spread
+/// over all), which the overlay then takes in; <see cref="Apply"/> does the whole block on one thread.
 /// </summary>
 internal static class LocationChangesApplier
 {
+    /// <summary>Applies every final value on the calling thread.</summary>
     public static void Apply(BlockStateOverlay state, IReadOnlyDictionary<EvmLocation, EvmValue> finalValues, BlockCodeStore code)
     {
         // The engine's result is a partitioned dictionary: its parts are walked directly (a plain dictionary's struct
@@ -21,68 +22,69 @@ internal static class LocationChangesApplier
             _ => [new Dictionary<EvmLocation, EvmValue>(finalValues)],
         };
 
-        // Wipes are rare (deletions, creations): only those accounts' generations are looked up for their slots.
-        Dictionary<Address, int>? generations = null;
-        var hasStorage = false;
-        state.EnsureCapacity(finalValues.Count);
+        var changes = state.CreateFinalChanges(finalValues.Count);
+        Build(changes, parts, code);
+        state.MergeFinalChanges([changes]);
+    }
+
+    /// <summary>
+    /// One part of the final values as account changes, off the overlay (which is only read): the part must hold both
+    /// the fields and the balance of each account it has either of (see <see cref="EvmTransactionExecutor.PartitionHash(EvmLocation)"/>).
+    /// The values are read from the engine's memory as they are walked, not collected first.
+    /// </summary>
+    public static BlockStateOverlay.FinalChanges BuildPart(BlockStateOverlay state, FinalValuesPart<EvmLocation, EvmValue> part, BlockCodeStore code)
+    {
+        var builder = new Builder(state.CreateFinalChanges(0), code);
+        part.ForEach(ref builder);
+        builder.Changes.SettleExistence();
+        return builder.Changes;
+    }
+
+    private static void Build(BlockStateOverlay.FinalChanges changes, IReadOnlyList<Dictionary<EvmLocation, EvmValue>> parts, BlockCodeStore code)
+    {
+        var builder = new Builder(changes, code);
         foreach (var part in parts)
         {
             foreach (var (location, value) in part)
             {
-                ApplyField(state, location, value, code, ref generations, ref hasStorage);
+                builder.Visit(location, value);
             }
         }
 
-        if (hasStorage)
-        {
-            foreach (var part in parts)
-            {
-                foreach (var (location, value) in part)
-                {
-                    if (location.Kind == EvmLocationKind.Storage
-                        && value.Generation == (generations is null ? 0 : generations.GetValueOrDefault(location.Address)))
-                    {
-                        state.SetStorage(location.Address, location.Slot, value.StorageValue);
-                    }
-                }
-            }
-        }
-
-        state.SettleExistence();
+        changes.SettleExistence();
     }
 
-    /// <summary>An account's fields or balance; a storage slot only notes that there are slots (they go in a second pass).</summary>
-    private static void ApplyField(
-        BlockStateOverlay state,
-        in EvmLocation location,
-        in EvmValue value,
-        BlockCodeStore code,
-        ref Dictionary<Address, int>? generations,
-        ref bool hasStorage)
+    /// <summary>Takes final values one at a time into a part's changes.</summary>
+    private readonly struct Builder(BlockStateOverlay.FinalChanges changes, BlockCodeStore code) : IFinalValueVisitor<EvmLocation, EvmValue>
     {
-        switch (location.Kind)
+        public BlockStateOverlay.FinalChanges Changes => changes;
+
+        public void Visit(in EvmLocation location, in EvmValue value)
         {
-            case EvmLocationKind.Account:
-                var account = value.Account;
-                state.SetFinalAccount(location.Address, account);
-                if (account.HasCode && state.GetCode(account.CodeHash).Length == 0)
-                {
-                    // Deployed in the block: only the code that accounts end up with enters the state.
-                    state.SetCode(account.CodeHash, code.Get(account.CodeHash));
-                }
+            switch (location.Kind)
+            {
+                case EvmLocationKind.Account:
+                    var account = value.Account;
+                    changes.SetAccount(location.Address, account);
+                    if (account.HasCode && !changes.HasCode(account.CodeHash))
+                    {
+                        // Deployed in the block: only the code that accounts end up with enters the state.
+                        changes.AddCode(account.CodeHash, code.Get(account.CodeHash));
+                    }
 
-                if (account.StorageGeneration > 0)
-                {
-                    (generations ??= [])[location.Address] = account.StorageGeneration;
-                }
+                    if (account.StorageGeneration > 0)
+                    {
+                        changes.SetGeneration(location.Address, account.StorageGeneration);
+                    }
 
-                break;
-            case EvmLocationKind.Balance:
-                state.SetFinalBalance(location.Address, value.Balance);
-                break;
-            default:
-                hasStorage = true;
-                break;
+                    break;
+                case EvmLocationKind.Balance:
+                    changes.SetBalance(location.Address, value.Balance);
+                    break;
+                default:
+                    changes.AddStorage(location.Address, location.Slot, value.StorageValue, value.Generation);
+                    break;
+            }
         }
     }
 }

@@ -107,13 +107,11 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         }
 
         var code = new BlockCodeStore(state);
+        var executor = new EvmTransactionExecutor(block, _workers, code, finalState: state);
         BlockExecutionResult<EvmLocation, EvmValue, TransactionOutcome> executed;
         try
         {
-            executed = _engine.ExecuteBlock(
-                block.Transactions.Count,
-                new EvmTransactionExecutor(block, _workers, code),
-                new OverlayPreStateReader(state));
+            executed = _engine.ExecuteBlock(block.Transactions.Count, executor, new OverlayPreStateReader(state));
         }
         catch (BlockAbandonedException abandoned)
         {
@@ -122,8 +120,9 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
 
         // The receipts (in order: cumulative gas, the block's gas rules) and the state changes depend on nothing of each
         // other, and each is a pass over the whole block that the engine's threads, idle now, would otherwise wait for
-        // one after the other: the receipts go to the pool while this thread applies the changes. A block the receipts
-        // find invalid throws from the wait, and the overlay the changes went into is dropped with it.
+        // one after the other: the receipts go to the pool while this thread takes in the changes (which the workers
+        // built from their parts of the final values, or, when the engine did not finish in parallel, which it applies
+        // itself). A block the receipts find invalid throws from the wait, and the overlay is dropped with it.
         var outputs = executed.Outputs;
         var building = Task.Run(() =>
         {
@@ -138,7 +137,15 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         StateChanges changes;
         try
         {
-            LocationChangesApplier.Apply(state, executed.StateDelta, code);
+            if (executor.TakeFinalChanges() is { } finalChanges)
+            {
+                state.MergeFinalChanges(finalChanges);
+            }
+            else
+            {
+                LocationChangesApplier.Apply(state, executed.StateDelta, code);
+            }
+
             WithdrawalProcessor.Apply(state, block.Withdrawals);
             changes = state.ToChanges();
         }
