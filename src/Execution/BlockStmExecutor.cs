@@ -19,7 +19,7 @@ public sealed class BlockStmExecutor : IBlockExecutor, IDisposable
     {
         Options = options ?? new BlockStmOptions();
         Options.Validate();
-        _pool = new DedicatedWorkerPool(Options.ThreadCount, "Hyperion Block-STM worker");
+        _pool = new DedicatedWorkerPool(Options.ThreadCount, "Hyperion Block-STM worker", Options.PinWorkerThreads);
     }
 
     public BlockStmOptions Options { get; }

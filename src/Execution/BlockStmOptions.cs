@@ -45,6 +45,14 @@ public sealed class BlockStmOptions
     /// </summary>
     public bool PlainTransferPath { get; init; } = true;
 
+    /// <summary>
+    /// Whether each worker thread pins itself to a processor of its own (Linux; only when the workers fit one per
+    /// processor the process may use). Woken together, unpinned workers were at times queued on one core for a whole
+    /// block by the kernel's wake-up placement; pinned, they always run side by side. Off leaves placement to the kernel
+    /// (a host that runs other busy threads on the same processors may prefer that).
+    /// </summary>
+    public bool PinWorkerThreads { get; init; } = true;
+
     /// <summary>Test hook: when it returns true for (transaction, incarnation), that validation fails as if a read had changed.</summary>
     internal Func<int, int, bool>? InjectValidationFailure { get; init; }
 
@@ -59,6 +67,7 @@ public sealed class BlockStmOptions
         DependencyChainReExecutionRatio = DependencyChainReExecutionRatio,
         LocationsPerTransactionHint = LocationsPerTransactionHint,
         PlainTransferPath = PlainTransferPath,
+        PinWorkerThreads = PinWorkerThreads,
         InjectValidationFailure = InjectValidationFailure,
     };
 

@@ -18,6 +18,7 @@ internal interface IWorkerJob
 internal sealed class DedicatedWorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
+    private readonly bool _pinThreads;
     private readonly object _gate = new();
     private readonly Queue<IWorkerJob> _pending = new();
     private IWorkerJob? _current;
@@ -25,8 +26,12 @@ internal sealed class DedicatedWorkerPool : IDisposable
     private int _workersInCurrent;
     private bool _disposed;
 
-    public DedicatedWorkerPool(int threadCount, string name)
+    /// <param name="threadCount">The threads.</param>
+    /// <param name="name">What the threads are called (with their index).</param>
+    /// <param name="pinThreads">Whether each thread pins itself to a processor of its own (see <see cref="WorkerAffinity"/>).</param>
+    public DedicatedWorkerPool(int threadCount, string name, bool pinThreads = false)
     {
+        _pinThreads = pinThreads;
         _threads = new Thread[threadCount];
         for (var index = 0; index < threadCount; index++)
         {
@@ -91,6 +96,11 @@ internal sealed class DedicatedWorkerPool : IDisposable
 
     private void WorkerLoop(int workerIndex)
     {
+        if (_pinThreads)
+        {
+            WorkerAffinity.TryPinCurrentThread(workerIndex, _threads.Length);
+        }
+
         long seenGeneration = 0;
         while (true)
         {

@@ -327,6 +327,33 @@ public sealed class BlockStmExecutorTests
         Assert.False(result.StateDelta.ContainsKey(1235));
     }
 
+    [Fact]
+    public void Workers_pin_themselves_one_to_a_processor_when_they_fit_and_not_when_asked_not_to()
+    {
+        var processors = WorkerAffinity.AllowedProcessors();
+        if (processors is not { } available || available < 2)
+        {
+            // Not Linux, or one processor: pinning is not attempted, which the test below checks by its absence.
+            Assert.False(WorkerAffinity.TryPinCurrentThread(0, 2));
+            return;
+        }
+
+        foreach (var pin in new[] { true, false })
+        {
+            using var executor = new BlockStmExecutor(new BlockStmOptions { ThreadCount = 2, SequentialBelowTransactionCount = 0, PinWorkerThreads = pin });
+            var seen = new ConcurrentBag<(int Thread, int? Processors)>();
+            var block = new DelegateExecutor((index, view) =>
+            {
+                seen.Add((Environment.CurrentManagedThreadId, WorkerAffinity.AllowedProcessors()));
+                Thread.SpinWait(20_000);
+                return new(new WriteSet<int, long>(), index);
+            });
+            executor.ExecuteBlock(64, block, EmptyPreState);
+
+            Assert.All(seen, worker => Assert.Equal(pin ? 1 : available, worker.Processors));
+        }
+    }
+
     private static BlockStmExecutor Parallel(int threads) =>
         new(new BlockStmOptions { ThreadCount = threads, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
 
