@@ -55,7 +55,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
         var top = HighestDeltaBelow(reader, baseWriter);
         if (top < 0)
         {
-            return baseWriter >= 0 ? baseRead : VersionedRead<TValue>.FromStorage(preState.Read(Key));
+            return baseWriter >= 0 ? baseRead : VersionedRead<TValue>.FromStorage(PreState(preState));
         }
 
         for (var writer = top; writer > baseWriter; writer--)
@@ -71,7 +71,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
             return baseRead;
         }
 
-        var value = baseWriter >= 0 ? baseRead.Value : preState.Read(Key);
+        var value = baseWriter >= 0 ? baseRead.Value : PreState(preState);
         for (var writer = baseWriter + 1; writer <= top; writer++)
         {
             // A slot cleared or re-marked since the walk above: validation, by value, catches what this read then missed.

@@ -22,6 +22,12 @@ internal sealed partial class LocationVersions<TKey, TValue>
     private Entry[]? _many;
     private int _count;
 
+    // The location's value before the block, read once (by whichever reader gets there first) and kept: a location that
+    // many transactions read and none write, a token's account say, would otherwise go to the pre-state reader (an
+    // overlay and a persistent trie) on every read. _preStateKnown: 0 not yet, 1 being stored, 2 stored.
+    private TValue _preStateValue = default!;
+    private int _preStateKnown;
+
     // The location's own gate (1 while held): a compare-and-swap in, a store out. Held for a few instructions at a time
     // (a binary search, an insert, a short walk), by at most the engine's workers. It replaced the object's monitor:
     // tens of thousands of these locks are taken once or twice each per block, and the monitor's slow path (header
@@ -60,6 +66,29 @@ internal sealed partial class LocationVersions<TKey, TValue>
 
             return !HasDeltaSlots(0, _deltas?.Length ?? 0);
         }
+    }
+
+    /// <summary>
+    /// The location's pre-state value, read from <paramref name="preState"/> the first time and kept. The pre-state
+    /// does not change during the block, so racing first readers read the same value; one of them stores it, and the
+    /// flag is set after the value, so that a reader that sees the flag sees the whole value.
+    /// </summary>
+    private TValue PreState(IPreStateReader<TKey, TValue> preState)
+    {
+        if (Volatile.Read(ref _preStateKnown) == 2)
+        {
+            return _preStateValue;
+        }
+
+        // A reader that throws stores nothing (its transaction fails with the exception, and validation reads again).
+        var value = preState.Read(Key);
+        if (Interlocked.CompareExchange(ref _preStateKnown, 1, 0) == 0)
+        {
+            _preStateValue = value;
+            Volatile.Write(ref _preStateKnown, 2);
+        }
+
+        return value;
     }
 
     /// <summary>Holds the gate until the returned scope is disposed (<c>using (Gate()) { … }</c>).</summary>
@@ -181,7 +210,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
         // read, as if the reader had gone first; validation checks the read against it.
         if (Volatile.Read(ref _count) == 0)
         {
-            return VersionedRead<TValue>.FromStorage(preState.Read(Key));
+            return VersionedRead<TValue>.FromStorage(PreState(preState));
         }
 
         using (Gate())
@@ -221,7 +250,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
         var top = HighestBelow(entries, reader);
         if (top < 0)
         {
-            return VersionedRead<TValue>.FromStorage(preState.Read(Key));
+            return VersionedRead<TValue>.FromStorage(PreState(preState));
         }
 
         ref readonly var entry = ref entries[top];
@@ -247,7 +276,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
             return VersionedRead<TValue>.Blocked(entries[basePosition].Writer);
         }
 
-        var value = basePosition >= 0 ? entries[basePosition].Operation.Value : preState.Read(Key);
+        var value = basePosition >= 0 ? entries[basePosition].Operation.Value : PreState(preState);
         for (var position = basePosition + 1; position <= top; position++)
         {
             value = entries[position].Operation.Delta!.Apply(value);
