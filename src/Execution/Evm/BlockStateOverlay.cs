@@ -12,7 +12,8 @@ namespace Hyperion.Execution.Evm;
 /// </summary>
 public sealed class BlockStateOverlay : IStateReader
 {
-    private static readonly IReadOnlyDictionary<UInt256, UInt256> NoStorage = new Dictionary<UInt256, UInt256>();
+    /// <summary>The slots of an account the block wrote none of.</summary>
+    internal static readonly IReadOnlyDictionary<UInt256, UInt256> NoStorage = new Dictionary<UInt256, UInt256>();
 
     private readonly StateSnapshot _base;
     private readonly IReadOnlyDictionary<ulong, Hash256> _blockHashes;
@@ -144,6 +145,12 @@ public sealed class BlockStateOverlay : IStateReader
         entry.CodeHash = AccountInfo.EmptyCodeHash;
         ClearStorage(entry);
     }
+
+    /// <summary>The part of <paramref name="parts"/> that holds an account in a block's partitioned changes.</summary>
+    internal static int PartOf(in Address address, int parts) => (int)((uint)address.GetHashCode() % (uint)parts);
+
+    /// <summary>Whether the overlay has changed the account already (before the block's transactions: the system call).</summary>
+    internal bool HasChanged(in Address address) => _entries.ContainsKey(address);
 
     /// <summary>Makes room for <paramref name="accounts"/> changed accounts at once, rather than growing while they come.</summary>
     internal void EnsureCapacity(int accounts) => _entries.EnsureCapacity(accounts);

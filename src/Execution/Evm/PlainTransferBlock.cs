@@ -37,8 +37,9 @@ namespace Hyperion.Execution.Evm;
 /// one), publishing it a chunk at a time, then joins the others, which run what is planned meanwhile. Transactions are
 /// handed out in order, a chunk at a time, and a worker takes its chunk in order; the lowest unfinished transaction's
 /// predecessors are all finished, so the worker holding it never waits and the block always progresses. Once every
-/// transaction ran, one worker builds the receipts while another sets the accounts on the block's overlay, credits
-/// the withdrawals and takes the block's changes; the calling thread only waits.
+/// transaction ran, the workers turn a share of the accounts each into the block's changes (partitioned by address);
+/// then one worker credits the coinbase and the withdrawals on the block's overlay and adds what it changed, while
+/// another builds the receipts; the calling thread only waits.
 /// </para>
 /// </remarks>
 internal sealed class PlainTransferBlock : IWorkerJob
@@ -84,6 +85,20 @@ internal sealed class PlainTransferBlock : IWorkerJob
 
     /// <summary>Active workers done with the transactions: the finish starts when all are.</summary>
     private int _arrived;
+
+    /// <summary>Active workers done with their share of the accounts.</summary>
+    private int _settled;
+
+    /// <summary>
+    /// Per active worker, the changes of its share of the accounts (those whose address hash is its index modulo the
+    /// workers: the parts of the block's partitioned changes), and the accounts of its share that the overlay had
+    /// changed before the transactions, which go through the overlay instead.
+    /// </summary>
+    private readonly Dictionary<Address, AccountChange>[] _changedParts;
+    private readonly List<(Address Address, ulong? Nonce, UInt256 Balance)>[] _throughOverlay;
+
+    /// <summary>Per address number: whether the account existed before the block (known for senders from their first transaction).</summary>
+    private readonly bool[] _existedBefore;
     private volatile bool _givenUp;
     private Exception? _failure;
     private BlockReceiptBuilder? _receipts;
@@ -109,6 +124,9 @@ internal sealed class PlainTransferBlock : IWorkerJob
         _tips = new UInt256[_count];
         _senderAfter = new AccountInfo[_count];
         _done = new int[_count];
+        _existedBefore = new bool[_count * 2];
+        _changedParts = new Dictionary<Address, AccountChange>[_activeWorkers];
+        _throughOverlay = new List<(Address, ulong?, UInt256)>[_activeWorkers];
     }
 
     /// <summary>Why the block was given up, for diagnostics; null while it was not.</summary>
@@ -197,12 +215,14 @@ internal sealed class PlainTransferBlock : IWorkerJob
             {
                 Work();
 
-                // Once every transaction ran, the two halves of the finish go side by side: the accounts (then the
-                // withdrawals and the changes) on the first worker, the receipts on the second.
+                // Once every transaction ran, every worker turns a share of the accounts into their changes; then the
+                // first adds the few the overlay has to see (the coinbase, withdrawals) while the second builds the receipts.
                 Interlocked.Increment(ref _arrived);
                 if (WaitFor(ref _arrived, _activeWorkers) && !_givenUp)
                 {
-                    if (workerIndex == 0)
+                    SettleAccounts(workerIndex);
+                    Interlocked.Increment(ref _settled);
+                    if (workerIndex == 0 && WaitFor(ref _settled, _activeWorkers) && !_givenUp)
                     {
                         ApplyState();
                     }
@@ -271,9 +291,81 @@ internal sealed class PlainTransferBlock : IWorkerJob
     }
 
     /// <summary>
-    /// The accounts and the coinbase's tips on the block's overlay (which this run read as its pre-state), as the
-    /// sequential executor leaves them, then the withdrawals, then the block's changes. Gives the block up, with
-    /// nothing changed, when a check fails; the overlay is changed only once nothing can give the block up.
+    /// One worker's share of the accounts (address hash equal to its index modulo the workers) as the block's changes:
+    /// final nonce and balance, no code (checked), storage marked cleared for an account the block creates, as the
+    /// sequential run's first credit to it does. Nothing is written to the overlay; a failed check gives the block up.
+    /// An address that only receives is read here for the first time: with code, it was no plain transfer (one that
+    /// sends has none, or its transaction would have been rejected, EIP-3607).
+    /// </summary>
+    private void SettleAccounts(int workerIndex)
+    {
+        var state = _preState;
+        var changes = new Dictionary<Address, AccountChange>((_addresses.Count / _activeWorkers) + 16);
+        var throughOverlay = new List<(Address, ulong?, UInt256)>();
+        for (var number = 0; number < _addresses.Count && !_givenUp; number++)
+        {
+            var address = _addresses[number];
+            if (BlockStateOverlay.PartOf(address, _activeWorkers) != workerIndex)
+            {
+                continue;
+            }
+
+            var last = _lastSent[number];
+            UInt256 before;
+            ulong nonce;
+            bool existed;
+            if (last >= 0)
+            {
+                // A sender with code is refused (EIP-3607) before this; checked again, so that no rule that lets one
+                // send (a delegation) can make a transfer to it a plain one.
+                if (_senderAfter[last].CodeHash != AccountInfo.EmptyCodeHash)
+                {
+                    GiveUp("a sender has code");
+                    return;
+                }
+
+                before = _senderAfter[last].Balance;
+                nonce = _senderAfter[last].Nonce;
+                existed = _existedBefore[number];
+            }
+            else
+            {
+                existed = state.TryGetAccount(address, out var account);
+                if (existed && account.CodeHash != AccountInfo.EmptyCodeHash)
+                {
+                    GiveUp("a recipient has code");
+                    return;
+                }
+
+                before = existed ? account.Balance : UInt256.Zero;
+                nonce = existed ? account.Nonce : 0;
+            }
+
+            if (UInt256.AddOverflow(before, _trailingCredits[number], out var balance))
+            {
+                GiveUp("a balance overflows");
+                return;
+            }
+
+            if (state.HasChanged(address))
+            {
+                throughOverlay.Add((address, last >= 0 ? nonce : null, balance));
+                continue;
+            }
+
+            changes[address] = new AccountChange(false, nonce, balance, AccountInfo.EmptyCodeHash, StorageCleared: !existed, BlockStateOverlay.NoStorage);
+        }
+
+        _changedParts[workerIndex] = changes;
+        _throughOverlay[workerIndex] = throughOverlay;
+    }
+
+    /// <summary>
+    /// The coinbase's tips and the withdrawals on the block's overlay (which this run read as its pre-state), as the
+    /// sequential executor leaves them, with the settled accounts that those (or the system call before the
+    /// transactions) touch moved onto the overlay first; then the block's changes: the settled parts, with the
+    /// overlay's accounts in their parts. Gives the block up, with nothing changed, when a check fails; the overlay is
+    /// changed only once nothing can give the block up.
     /// </summary>
     private void ApplyState()
     {
@@ -295,49 +387,22 @@ internal sealed class PlainTransferBlock : IWorkerJob
             return;
         }
 
-        // The final balances first, so that an overflow gives up before anything changes. An address that only
-        // receives is read here for the first time: with code, it was no plain transfer (one that sends has none, or
-        // its transaction would have been rejected, EIP-3607).
-        var balances = new UInt256[_addresses.Count];
-        for (var number = 0; number < balances.Length; number++)
+        foreach (var part in _throughOverlay)
         {
-            var last = _lastSent[number];
-            UInt256 before;
-            if (last >= 0)
+            foreach (var (address, nonce, balance) in part)
             {
-                // A sender with code is refused (EIP-3607) before this; checked again, so that no rule that lets one
-                // send (a delegation) can make a transfer to it a plain one.
-                if (_senderAfter[last].CodeHash != AccountInfo.EmptyCodeHash)
-                {
-                    GiveUp("a sender has code");
-                    return;
-                }
-
-                before = _senderAfter[last].Balance;
-            }
-            else
-            {
-                if (state.TryGetAccount(_addresses[number], out var account) && account.CodeHash != AccountInfo.EmptyCodeHash)
-                {
-                    GiveUp("a recipient has code");
-                    return;
-                }
-
-                before = account.Balance;
-            }
-
-            if (UInt256.AddOverflow(before, _trailingCredits[number], out balances[number]))
-            {
-                GiveUp("a balance overflows");
-                return;
+                state.SetTransferred(address, nonce, balance);
             }
         }
 
-        state.EnsureCapacity(balances.Length + 1);
-        for (var number = 0; number < balances.Length; number++)
+        // A withdrawal credits an account as it is after the transactions: a settled one goes onto the overlay first.
+        foreach (var withdrawal in _block.Withdrawals)
         {
-            var last = _lastSent[number];
-            state.SetTransferred(_addresses[number], last >= 0 ? _senderAfter[last].Nonce : null, balances[number]);
+            var part = _changedParts[BlockStateOverlay.PartOf(withdrawal.Address, _activeWorkers)];
+            if (part.Remove(withdrawal.Address, out var settled))
+            {
+                state.SetTransferred(withdrawal.Address, settled.Nonce, settled.Balance);
+            }
         }
 
         // The sequential run credits the tips in every transaction, which creates an absent coinbase (with its storage
@@ -349,7 +414,13 @@ internal sealed class PlainTransferBlock : IWorkerJob
 
         state.AddBalance(_block.Context.Coinbase, tips);
         WithdrawalProcessor.Apply(state, _block.Withdrawals);
-        _changes = state.ToChanges();
+        var overlay = state.ToChanges();
+        foreach (var (address, change) in overlay.Accounts)
+        {
+            _changedParts[BlockStateOverlay.PartOf(address, _activeWorkers)][address] = change;
+        }
+
+        _changes = new StateChanges(new PartitionedDictionary<Address, AccountChange>(_changedParts, static address => address.GetHashCode()), overlay.Code);
     }
 
     public BlockExecutionStats Stats() => new()
@@ -482,6 +553,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
         else
         {
             senderExists = _preState.TryGetAccount(from, out sender);
+            _existedBefore[_sender[index]] = senderExists;
             if (!senderExists)
             {
                 sender = new AccountInfo(0, UInt256.Zero, AccountInfo.EmptyCodeHash);

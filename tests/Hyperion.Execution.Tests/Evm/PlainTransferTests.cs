@@ -60,6 +60,35 @@ public sealed class PlainTransferTests
         AssertTransferPath(workload, "created by a credit");
     }
 
+    /// <summary>
+    /// The block's system call (a parent beacon root) writes a contract's storage before the transfers, and withdrawals
+    /// credit a recipient and a sender of the block: the changes the workers settled, partitioned by address, and the
+    /// ones the overlay made are one set, as sequentially.
+    /// </summary>
+    [Fact]
+    public void The_system_calls_and_the_withdrawals_changes_join_the_settled_accounts()
+    {
+        var builder = new WorkloadBuilder(accounts: 40, seed: 11);
+
+        // Any code that writes storage when called stands in for the beacon roots contract.
+        builder.Deploy(BeaconRootSystemCall.BeaconRootsAddress, TestContracts.Counter);
+        for (var i = 0; i < 160; i++)
+        {
+            builder.Add(i % 40, builder.AddressOf((i * 7 + 3) % 40), new UInt256((ulong)(i + 1)), gas: 21_000);
+        }
+
+        var recipient = Address.Parse("0x00000000000000000000000000000000000000aa");
+        builder.Add(5, recipient, new UInt256(77), gas: 21_000);
+        var workload = builder.Build(
+            "system call and withdrawals",
+            withdrawals: [new Withdrawal(0, 1, recipient, 5), new Withdrawal(1, 2, builder.AddressOf(9), 1), new Withdrawal(2, 3, builder.AddressOf(9), 2)]);
+        workload = workload with { Block = workload.Block with { ParentBeaconBlockRoot = Hash256.FromUInt256(new UInt256(0x5eed)) } };
+        Assert.True(workload.Block.Transactions.Count >= 64);
+        AssertTransferPath(workload, "system call and withdrawals");
+        var changes = new SequentialBlockExecutor().Execute(workload.Block, workload.PreState).Changes;
+        Assert.NotEmpty(changes.Accounts[BeaconRootSystemCall.BeaconRootsAddress].Storage);
+    }
+
     [Fact]
     public void A_zero_tip_is_given_to_the_engine()
     {
