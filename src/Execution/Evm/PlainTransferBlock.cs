@@ -134,17 +134,15 @@ internal sealed class PlainTransferBlock : IWorkerJob
 
     /// <summary>
     /// The block as plain transfers, or null when it is not a block of plain transfers. Senders must be recovered
-    /// already (a transaction whose sender does not recover disqualifies the block). Only looks at the transactions
-    /// (and votes on their senders, all but the last, for the one-sender check on the same pass): the numbering of
-    /// addresses and the links between a sender's transactions are made by the first worker.
+    /// already (a transaction whose sender does not recover disqualifies the block). Only looks at the transactions:
+    /// the numbering of addresses and the links between a sender's transactions are made by the first worker.
     /// </summary>
-    public static PlainTransferBlock? TryCreate(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize, out SenderVote vote)
+    public static PlainTransferBlock? TryCreate(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize)
     {
         var coinbase = block.Context.Coinbase;
         var precompiles = workers.Precompiles;
         var (mask0, mask8, mask16) = PrecompileBits(precompiles);
         var transactions = block.Transactions;
-        vote = default;
         for (var index = 0; index < transactions.Count; index++)
         {
             var transaction = transactions[index];
@@ -161,11 +159,6 @@ internal sealed class PlainTransferBlock : IWorkerJob
                 || (MayBePrecompile(to, mask0, mask8, mask16) && precompiles.Contains(to)))
             {
                 return null;
-            }
-
-            if (index < transactions.Count - 1)
-            {
-                vote.Add(from);
             }
         }
 
