@@ -39,6 +39,12 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
     private readonly EvmWorkers _workers;
     private readonly SequentialBlockExecutor _sequential;
 
+    /// <summary>
+    /// The plain-transfer path's tables, reused from block to block; taken by the block that uses them (a block run
+    /// beside it, against the executor's one-at-a-time rule, makes its own instead of sharing them).
+    /// </summary>
+    private TransferScratch? _transferScratch = new();
+
     public ParallelBlockExecutor(BlockStmOptions? options = null, EvmSpec? spec = null, PrecompileTable? precompiles = null)
     {
         _engine = new BlockStmExecutor((options ?? new BlockStmOptions()).WithDependencyChainAction(DependencyChainAction.Abandon));
@@ -75,8 +81,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
 
         if (Options.PlainTransferPath
             && transactions.Count >= Math.Max(1, Options.SequentialBelowTransactionCount)
-            && PlainTransferBlock.TryCreate(block, state, _workers, _engine.ThreadCount) is { } transfers
-            && RunPlainTransfers(transfers, block, preState) is { } plain)
+            && RunPlainTransfers(block, state, preState) is { } plain)
         {
             return plain;
         }
@@ -136,19 +141,37 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
     }
 
     /// <summary>
-    /// The block as plain transfers scheduled by sender (<see cref="PlainTransferBlock"/>), or null when the run gave
-    /// it up; the overlay is then as it was.
+    /// The block as plain transfers scheduled by sender (<see cref="PlainTransferBlock"/>), or null when it is not a block
+    /// of plain transfers or the run gave it up; the overlay is then as it was.
     /// </summary>
-    private EvmBlockResult? RunPlainTransfers(PlainTransferBlock transfers, EvmBlock block, StateSnapshot preState)
+    private EvmBlockResult? RunPlainTransfers(EvmBlock block, BlockStateOverlay state, StateSnapshot preState)
     {
-        _engine.Submit(transfers);
-        transfers.Completion.GetAwaiter().GetResult();
-        if (transfers.Result() is not { } result)
+        var scratch = Interlocked.Exchange(ref _transferScratch, null) ?? new TransferScratch();
+        (BlockReceiptBuilder Receipts, StateChanges Changes)? result;
+        PlainTransferBlock? transfers;
+        try
+        {
+            transfers = PlainTransferBlock.TryCreate(block, state, _workers, _engine.ThreadCount, scratch);
+            if (transfers is null)
+            {
+                return null;
+            }
+
+            _engine.Submit(transfers);
+            transfers.Completion.GetAwaiter().GetResult();
+            result = transfers.Result();
+        }
+        finally
+        {
+            Volatile.Write(ref _transferScratch, scratch);
+        }
+
+        if (result is not { } built)
         {
             return null;
         }
 
-        var (receipts, changes) = result;
+        var (receipts, changes) = built;
         var stats = transfers.Stats();
         ExecutionMetrics.Record(stats);
         return new EvmBlockResult(block, preState, changes, receipts.Receipts, receipts.GasUsed, receipts.BlobGasUsed, stats);

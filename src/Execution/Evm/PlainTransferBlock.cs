@@ -48,6 +48,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
     private const int Chunk = 16;
 
     private readonly EvmBlock _block;
+    private readonly TransferScratch _scratch;
     private readonly BlockStateOverlay _preState;
     private readonly EvmWorkers _workers;
     private readonly int _count;
@@ -105,7 +106,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
     private ExceptionDispatchInfo? _receiptsFailure;
     private StateChanges? _changes;
 
-    private PlainTransferBlock(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize)
+    private PlainTransferBlock(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize, TransferScratch scratch)
     {
         _block = block;
         _preState = preState;
@@ -113,18 +114,20 @@ internal sealed class PlainTransferBlock : IWorkerJob
         _count = block.Transactions.Count;
         _activeWorkers = Math.Min(poolSize, Math.Max(1, _count / Chunk));
         _workersRemaining = poolSize;
-        _sender = new int[_count];
-        _recipient = new int[_count];
-        _previous = new int[_count];
-        _creditsBefore = new UInt256[_count];
-        _addresses = new List<Address>(_count * 2);
-        _trailingCredits = new UInt256[_count * 2];
-        _lastSent = new int[_count * 2];
-        _outcomes = new TransactionOutcome[_count];
-        _tips = new UInt256[_count];
-        _senderAfter = new AccountInfo[_count];
-        _done = new int[_count];
-        _existedBefore = new bool[_count * 2];
+        _scratch = scratch;
+        scratch.Prepare(_count);
+        _sender = scratch.Sender;
+        _recipient = scratch.Recipient;
+        _previous = scratch.Previous;
+        _creditsBefore = scratch.CreditsBefore;
+        _addresses = scratch.Addresses;
+        _trailingCredits = scratch.TrailingCredits;
+        _lastSent = scratch.LastSent;
+        _outcomes = scratch.Outcomes;
+        _tips = scratch.Tips;
+        _senderAfter = scratch.SenderAfter;
+        _done = scratch.Done;
+        _existedBefore = scratch.ExistedBefore;
         _changedParts = new Dictionary<Address, AccountChange>[_activeWorkers];
         _throughOverlay = new List<(Address, ulong?, UInt256)>[_activeWorkers];
     }
@@ -137,7 +140,12 @@ internal sealed class PlainTransferBlock : IWorkerJob
     /// already (a transaction whose sender does not recover disqualifies the block). Only looks at the transactions:
     /// the numbering of addresses and the links between a sender's transactions are made by the first worker.
     /// </summary>
-    public static PlainTransferBlock? TryCreate(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize)
+    /// <param name="block">The block.</param>
+    /// <param name="preState">The block's overlay, read as the pre-state and changed only once the run cannot give up.</param>
+    /// <param name="workers">The EVMs of the executing threads.</param>
+    /// <param name="poolSize">The executor's threads.</param>
+    /// <param name="scratch">The per-transaction tables, reused from block to block (one block at a time uses them).</param>
+    public static PlainTransferBlock? TryCreate(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize, TransferScratch scratch)
     {
         var coinbase = block.Context.Coinbase;
         var precompiles = workers.Precompiles;
@@ -162,7 +170,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
             }
         }
 
-        return new PlainTransferBlock(block, preState, workers, poolSize);
+        return new PlainTransferBlock(block, preState, workers, poolSize, scratch);
     }
 
     /// <summary>The bits set in any precompile's address, per word (the precompiles are 0x00…0n).</summary>
@@ -270,9 +278,9 @@ internal sealed class PlainTransferBlock : IWorkerJob
         var receipts = new BlockReceiptBuilder(_block, _workers.Spec);
         try
         {
-            foreach (var outcome in _outcomes)
+            for (var index = 0; index < _count; index++)
             {
-                receipts.Add(outcome);
+                receipts.Add(_outcomes[index]);
             }
         }
         catch (Exception invalid)
@@ -437,9 +445,9 @@ internal sealed class PlainTransferBlock : IWorkerJob
     /// </summary>
     private void Plan()
     {
-        var numbers = new Dictionary<Address, int>(_count * 2);
+        var numbers = _scratch.Numbers;
         var transactions = _block.Transactions;
-        Array.Fill(_lastSent, -1);
+        Array.Fill(_lastSent, -1, 0, _count * 2);
         for (var index = 0; index < _count && !_givenUp; index++)
         {
             var transaction = transactions[index];
@@ -681,5 +689,74 @@ internal sealed class TransferStateReader : IStateReader
     {
         ReadOutsidePlan = true;
         return Hash256.Zero;
+    }
+}
+
+/// <summary>
+/// The per-transaction tables of a <see cref="PlainTransferBlock"/>, kept from block to block by its executor: a
+/// 10,000-transaction block needs about 3 MB of them, large-object-heap arrays that would otherwise be allocated and
+/// zeroed for every block (and collected only with generation 2). Grown when a block is larger; only the tables
+/// that are read before being written are cleared. One block at a time uses it.
+/// </summary>
+internal sealed class TransferScratch
+{
+    public int[] Sender { get; private set; } = [];
+
+    public int[] Recipient { get; private set; } = [];
+
+    public int[] Previous { get; private set; } = [];
+
+    public UInt256[] CreditsBefore { get; private set; } = [];
+
+    public UInt256[] TrailingCredits { get; private set; } = [];
+
+    public int[] LastSent { get; private set; } = [];
+
+    public TransactionOutcome[] Outcomes { get; private set; } = [];
+
+    public UInt256[] Tips { get; private set; } = [];
+
+    public AccountInfo[] SenderAfter { get; private set; } = [];
+
+    public int[] Done { get; private set; } = [];
+
+    public bool[] ExistedBefore { get; private set; } = [];
+
+    public List<Address> Addresses { get; } = [];
+
+    /// <summary>The plan's numbering of addresses.</summary>
+    public Dictionary<Address, int> Numbers { get; } = [];
+
+    /// <summary>Makes the tables ready for a block of <paramref name="count"/> transactions (up to twice as many addresses).</summary>
+    public void Prepare(int count)
+    {
+        if (Sender.Length < count)
+        {
+            Sender = new int[count];
+            Recipient = new int[count];
+            Previous = new int[count];
+            CreditsBefore = new UInt256[count];
+            TrailingCredits = new UInt256[count * 2];
+            LastSent = new int[count * 2];
+            Outcomes = new TransactionOutcome[count];
+            Tips = new UInt256[count];
+            SenderAfter = new AccountInfo[count];
+            Done = new int[count];
+            ExistedBefore = new bool[count * 2];
+        }
+        else
+        {
+            // Read before written: the done flags, and the credits each address gathers (a sum from zero).
+            Array.Clear(Done, 0, count);
+            Array.Clear(TrailingCredits, 0, count * 2);
+
+            // The last block's outcomes are not kept alive by the next one's tables.
+            Array.Clear(Outcomes);
+        }
+
+        Addresses.Clear();
+        Addresses.EnsureCapacity(count * 2);
+        Numbers.Clear();
+        Numbers.EnsureCapacity(count * 2);
     }
 }

@@ -89,6 +89,29 @@ public sealed class PlainTransferTests
         Assert.NotEmpty(changes.Accounts[BeaconRootSystemCall.BeaconRootsAddress].Storage);
     }
 
+    /// <summary>One executor keeps the path's tables from block to block: blocks of other sizes after it see nothing of the last.</summary>
+    [Fact]
+    public void Blocks_after_blocks_reuse_the_tables_without_seeing_the_last_ones()
+    {
+        using var parallel = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = 2, SequentialBelowTransactionCount = 0 });
+        foreach (var (transactions, accounts, seed) in new[] { (400, 30, 1), (96, 12, 2), (400, 300, 3), (64, 4, 4), (300, 50, 5) })
+        {
+            var builder = new WorkloadBuilder(accounts, seed);
+            for (var i = 0; i < transactions; i++)
+            {
+                var sender = builder.Random.Next(accounts);
+                builder.Add(sender, builder.AddressOf((sender + 1 + builder.Random.Next(accounts - 1)) % accounts), new UInt256((ulong)builder.Random.Next(1, 1_000)), gas: 21_000);
+            }
+
+            var workload = builder.Build($"reuse {transactions}");
+            var expected = new SequentialBlockExecutor().Execute(workload.Block, workload.PreState);
+            var actual = parallel.Execute(workload.Block, workload.PreState);
+            Assert.Equal(BlockExecutionMode.ParallelTransfers, actual.Stats!.Mode);
+            BlockComparison.AssertSame(expected, actual, workload.Name);
+            AssertSameChanges(expected.Changes, actual.Changes, workload.Name);
+        }
+    }
+
     [Fact]
     public void A_zero_tip_is_given_to_the_engine()
     {
