@@ -7,9 +7,10 @@ namespace Hyperion.Execution;
 /// The multi-version memory's map from location to its versions: an open-addressing hash table sized for the block
 /// up front, whose slots are claimed by compare-and-swap and never freed (a location once written stays, its
 /// versions come and go). A lookup is a hash and a short linear probe through one array, an insert allocates only
-/// the location's own <see cref="LocationVersions{TKey, TValue}"/>, and the end of the block walks the array in
-/// order; a general concurrent dictionary costs a node per entry, a lock per insert and a pointer chase per step.
-/// A location whose probe runs long (the size hint was far too small) goes to an overflow dictionary instead.
+/// the location's own <see cref="LocationVersions{TKey, TValue}"/> (and a line in the claiming thread's log), and the
+/// end of the block walks the logs; a general concurrent dictionary costs a node per entry, a lock per insert and a
+/// pointer chase per step. A location whose probe runs long (the size hint was far too small) goes to an overflow
+/// dictionary instead.
 /// </summary>
 internal sealed class LocationTable<TKey, TValue>
     where TKey : notnull
@@ -17,17 +18,23 @@ internal sealed class LocationTable<TKey, TValue>
     /// <summary>Slots probed before a location goes to the overflow dictionary.</summary>
     private const int MaxProbes = 32;
 
-    /// <summary>The most slots a table gets (16 M: 192 MiB with the hashes); a bigger block spills into the overflow.</summary>
+    /// <summary>The most slots a table gets (16 M: 128 MiB); a bigger block spills into the overflow.</summary>
     private const int MaxCapacity = 1 << 24;
 
     private readonly LocationVersions<TKey, TValue>?[] _slots;
 
-    // The partition hash of each claimed slot, written by the thread that claimed it, read only by the walks at the end
-    // of the block (after the workers are done), so that a walk picks its part without touching the other parts' objects.
-    private readonly int[] _hashes;
     private readonly Func<TKey, int>? _partitionHash;
     private readonly int _shift;
     private readonly ConcurrentDictionary<TKey, LocationVersions<TKey, TValue>> _overflow = new();
+
+    // Each thread's claims in the order it made them, with their partition hashes, written by that thread alone and read
+    // only by the walks at the end of the block (after the workers are done): a walk picks its part without touching
+    // the other parts' objects.
+    private readonly List<ClaimLog> _claimLogs = [];
+
+    [ThreadStatic]
+    private static ClaimLog? t_claims;
+
     private volatile bool _overflowUsed;
 
     /// <param name="expectedLocations">About how many locations will be stored; the table has at least twice the slots.</param>
@@ -37,7 +44,6 @@ internal sealed class LocationTable<TKey, TValue>
         _partitionHash = partitionHash;
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(expectedLocations * 2L, 64, MaxCapacity));
         _slots = new LocationVersions<TKey, TValue>?[capacity];
-        _hashes = new int[capacity];
         _shift = 32 - BitOperations.Log2((uint)capacity);
     }
 
@@ -83,7 +89,7 @@ internal sealed class LocationTable<TKey, TValue>
                 slot = Interlocked.CompareExchange(ref _slots[index], made, null);
                 if (slot is null)
                 {
-                    _hashes[index] = _partitionHash is null ? hash : _partitionHash(key);
+                    ClaimsOfThisThread().Add(made, _partitionHash is null ? hash : _partitionHash(key));
                     return made;
                 }
             }
@@ -107,12 +113,16 @@ internal sealed class LocationTable<TKey, TValue>
     /// </summary>
     public IEnumerable<LocationVersions<TKey, TValue>> Part(int part, int parts)
     {
-        for (var index = 0; index < _slots.Length; index++)
+        // In the order each thread made them: a thread's objects lie together in memory, where the table's order is
+        // the hashes', a cache miss (and often a page) per location.
+        foreach (var log in _claimLogs)
         {
-            var slot = _slots[index];
-            if (slot is not null && (uint)_hashes[index] % (uint)parts == (uint)part)
+            for (var index = 0; index < log.Count; index++)
             {
-                yield return slot;
+                if ((uint)log.PartitionHashes[index] % (uint)parts == (uint)part)
+                {
+                    yield return log.Locations[index];
+                }
             }
         }
 
@@ -125,6 +135,65 @@ internal sealed class LocationTable<TKey, TValue>
                     yield return location;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Lets the calling thread forget its claim log, so that a worker does not keep a finished block's locations alive
+    /// until its next block (the table keeps the log for its walks).
+    /// </summary>
+    public void ReleaseThread()
+    {
+        if (t_claims is { } log && ReferenceEquals(log.Table, this))
+        {
+            t_claims = null;
+        }
+    }
+
+    /// <summary>The calling thread's claim log for this table, made and registered on its first claim.</summary>
+    private ClaimLog ClaimsOfThisThread()
+    {
+        var log = t_claims;
+        if (log is null || !ReferenceEquals(log.Table, this))
+        {
+            log = new ClaimLog(this);
+            lock (_claimLogs)
+            {
+                _claimLogs.Add(log);
+            }
+
+            t_claims = log;
+        }
+
+        return log;
+    }
+
+    /// <summary>The locations one thread claimed in the table, in order, each with its partition hash.</summary>
+    private sealed class ClaimLog(LocationTable<TKey, TValue> table)
+    {
+        public LocationTable<TKey, TValue> Table { get; } = table;
+
+        public LocationVersions<TKey, TValue>[] Locations { get; private set; } = new LocationVersions<TKey, TValue>[256];
+
+        public int[] PartitionHashes { get; private set; } = new int[256];
+
+        public int Count { get; private set; }
+
+        public void Add(LocationVersions<TKey, TValue> location, int partitionHash)
+        {
+            if (Count == Locations.Length)
+            {
+                var locations = Locations;
+                var hashes = PartitionHashes;
+                Array.Resize(ref locations, Count * 2);
+                Array.Resize(ref hashes, Count * 2);
+                Locations = locations;
+                PartitionHashes = hashes;
+            }
+
+            Locations[Count] = location;
+            PartitionHashes[Count] = partitionHash;
+            Count++;
         }
     }
 

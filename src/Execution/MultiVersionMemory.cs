@@ -162,6 +162,9 @@ public sealed class MultiVersionMemory<TKey, TValue>
         return true;
     }
 
+    /// <summary>Drops what the calling thread keeps of this block (see <see cref="LocationTable{TKey, TValue}.ReleaseThread"/>).</summary>
+    internal void ReleaseThread() => _locations.ReleaseThread();
+
     /// <summary>The last write set recorded for a transaction, or null when it has not finished an execution.</summary>
     public WriteSet<TKey, TValue>? LastWrites(int transactionIndex) => Volatile.Read(ref _lastWrites[transactionIndex * LastWritesStride]);
 

@@ -100,6 +100,8 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
                         _finalParts[workerIndex] = _memory.FinalValues(workerIndex, _activeWorkers);
                     }
                 }
+
+                _memory.ReleaseThread();
             }
         }
         catch (Exception failure)
