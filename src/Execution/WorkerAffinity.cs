@@ -20,59 +20,38 @@ internal static partial class WorkerAffinity
     /// </summary>
     public static bool TryPinCurrentThread(int workerIndex, int workerCount)
     {
-        if (!OperatingSystem.IsLinux())
+        // Sharing a processor between pinned workers would be worse than letting the kernel spread them.
+        if (AllowedMask() is not { } allowed || workerCount > allowed.Processors || allowed.Processors < 2)
         {
             return false;
         }
 
-        try
+        var target = workerIndex;
+        for (var word = 0; word < MaskWords; word++)
         {
-            var allowed = new ulong[MaskWords];
-            if (GetAffinity(0, MaskWords * sizeof(ulong), allowed) != 0)
+            var bits = allowed.Mask[word];
+            while (bits != 0)
             {
-                return false;
-            }
-
-            var processors = 0;
-            foreach (var word in allowed)
-            {
-                processors += BitOperations.PopCount(word);
-            }
-
-            // Sharing a processor between pinned workers would be worse than letting the kernel spread them.
-            if (workerCount > processors || processors < 2)
-            {
-                return false;
-            }
-
-            var target = workerIndex;
-            for (var word = 0; word < MaskWords; word++)
-            {
-                var bits = allowed[word];
-                while (bits != 0)
+                var bit = BitOperations.TrailingZeroCount(bits);
+                if (target-- == 0)
                 {
-                    var bit = BitOperations.TrailingZeroCount(bits);
-                    if (target-- == 0)
-                    {
-                        var mask = new ulong[MaskWords];
-                        mask[word] = 1UL << bit;
-                        return SetAffinity(0, MaskWords * sizeof(ulong), mask) == 0;
-                    }
-
-                    bits &= bits - 1;
+                    var mask = new ulong[MaskWords];
+                    mask[word] = 1UL << bit;
+                    return SetAffinity(0, MaskWords * sizeof(ulong), mask) == 0;
                 }
-            }
 
-            return false;
+                bits &= bits - 1;
+            }
         }
-        catch (Exception failure) when (failure is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
+
+        return false;
     }
 
     /// <summary>How many processors the calling thread may run on (Linux), or null where that is not known.</summary>
-    public static int? AllowedProcessors()
+    public static int? AllowedProcessors() => AllowedMask()?.Processors;
+
+    /// <summary>The calling thread's affinity mask and how many processors it allows; null off Linux or when it cannot be read.</summary>
+    private static (ulong[] Mask, int Processors)? AllowedMask()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -93,7 +72,7 @@ internal static partial class WorkerAffinity
                 processors += BitOperations.PopCount(word);
             }
 
-            return processors;
+            return (allowed, processors);
         }
         catch (Exception failure) when (failure is DllNotFoundException or EntryPointNotFoundException)
         {
