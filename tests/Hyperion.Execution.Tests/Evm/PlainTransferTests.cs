@@ -112,6 +112,32 @@ public sealed class PlainTransferTests
         }
     }
 
+    /// <summary>
+    /// One call with data anywhere in a block of transfers (second, middle, last) gives the whole block to the engine,
+    /// with the sequential result.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(127)]
+    public void A_block_with_one_call_among_transfers_is_given_to_the_engine(int position)
+    {
+        var builder = new WorkloadBuilder(accounts: 16, seed: 12);
+        builder.Deploy(Workloads.Counter, TestContracts.Counter);
+        for (var i = 0; i < 128; i++)
+        {
+            if (i == position)
+            {
+                builder.Add(i % 16, Workloads.Counter, UInt256.Zero, gas: 100_000, data: [1]);
+                continue;
+            }
+
+            builder.Add(i % 16, builder.AddressOf((i + 5) % 16), new UInt256(3), gas: 21_000);
+        }
+
+        AssertEngine(builder.Build($"call at {position}"), $"call at {position}");
+    }
+
     [Fact]
     public void A_zero_tip_is_given_to_the_engine()
     {
