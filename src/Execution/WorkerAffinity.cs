@@ -15,13 +15,15 @@ internal static partial class WorkerAffinity
     private const int MaskWords = 16;
 
     /// <summary>
-    /// Pins the calling thread to the <paramref name="workerIndex"/>-th processor the process may use, when the
-    /// <paramref name="workerCount"/> workers fit one per processor; false (and the thread left as it was) otherwise.
+    /// Pins the calling thread to the <paramref name="workerIndex"/>-th processor the process may use, when there are
+    /// several workers and the <paramref name="workerCount"/> of them fit one per processor; false (and the thread left
+    /// as it was) otherwise.
     /// </summary>
     public static bool TryPinCurrentThread(int workerIndex, int workerCount)
     {
-        // Sharing a processor between pinned workers would be worse than letting the kernel spread them.
-        if (AllowedMask() is not { } allowed || workerCount > allowed.Processors || allowed.Processors < 2)
+        // Sharing a processor between pinned workers would be worse than letting the kernel spread them, and a lone worker
+        // has nobody to be queued with (pinned, every executor's only worker would sit on the first processor).
+        if (workerCount < 2 || AllowedMask() is not { } allowed || workerCount > allowed.Processors)
         {
             return false;
         }

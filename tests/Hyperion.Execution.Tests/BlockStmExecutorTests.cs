@@ -338,6 +338,10 @@ public sealed class BlockStmExecutorTests
             return;
         }
 
+        // A lone worker is never pinned (every executor's would land on the first processor).
+        Assert.False(WorkerAffinity.TryPinCurrentThread(0, 1));
+        Assert.Equal(available, WorkerAffinity.AllowedProcessors());
+
         foreach (var pin in new[] { true, false })
         {
             using var executor = new BlockStmExecutor(new BlockStmOptions { ThreadCount = 2, SequentialBelowTransactionCount = 0, PinWorkerThreads = pin });
