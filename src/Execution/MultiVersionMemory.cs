@@ -61,6 +61,9 @@ public sealed class MultiVersionMemory<TKey, TValue>
             {
                 _locations.GetOrAdd(key, transactionCount);
             }
+
+            // The thread that makes the memory (the caller's, not a worker's) claimed these: it must not keep the block alive.
+            _locations.ReleaseThread();
         }
     }
 

@@ -179,10 +179,11 @@ public sealed class BlockStateOverlay : IStateReader
 
     /// <summary>
     /// A part of Block-STM's final values as account changes, built beside the overlay rather than in it: each engine
-    /// worker builds one part at once (a part holds every location of its accounts, see
+    /// worker builds one part at once (an account's fields and balance in one part, its slots in any, see
     /// <see cref="EvmTransactionExecutor.PartitionHash(EvmLocation)"/>), while the overlay is only read, and
-    /// <see cref="MergeFinalChanges"/> then links the parts' entries in. An account the overlay already has (the
-    /// block's system call wrote it) is changed in place: its part is the only one that touches it.
+    /// <see cref="MergeFinalChanges"/> then links the parts' entries in and joins each account's slots. An account the
+    /// overlay already has (the block's system call wrote it) is changed in place: its part is the only one that
+    /// touches its fields.
     /// </summary>
     internal FinalChanges CreateFinalChanges(int capacity) => new(this, capacity);
 
