@@ -163,6 +163,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         }
         finally
         {
+            scratch.Release();
             Volatile.Write(ref _transferScratch, scratch);
         }
 

@@ -727,6 +727,18 @@ internal sealed class TransferScratch
     /// <summary>The plan's numbering of addresses.</summary>
     public Dictionary<Address, int> Numbers { get; } = [];
 
+    /// <summary>Transactions of the block that last prepared the tables.</summary>
+    private int _prepared;
+
+    /// <summary>Once a block is done with the tables: its outcomes and addresses are not kept alive until the next block.</summary>
+    public void Release()
+    {
+        Array.Clear(Outcomes, 0, _prepared);
+        Addresses.Clear();
+        Numbers.Clear();
+        _prepared = 0;
+    }
+
     /// <summary>Makes the tables ready for a block of <paramref name="count"/> transactions (up to twice as many addresses).</summary>
     public void Prepare(int count)
     {
@@ -749,10 +761,9 @@ internal sealed class TransferScratch
             // Read before written: the done flags, and the credits each address gathers (a sum from zero).
             Array.Clear(Done, 0, count);
             Array.Clear(TrailingCredits, 0, count * 2);
-
-            // The last block's outcomes are not kept alive by the next one's tables.
-            Array.Clear(Outcomes);
         }
+
+        _prepared = count;
 
         Addresses.Clear();
         Addresses.EnsureCapacity(count * 2);
