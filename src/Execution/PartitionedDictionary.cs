@@ -44,13 +44,13 @@ public sealed class PartitionedDictionary<TKey, TValue> : IReadOnlyDictionary<TK
     {
         get
         {
-            var parts = new Dictionary<TKey, TValue>[_parts.Length];
-            for (var part = 0; part < parts.Length; part++)
+            for (var part = 0; part < _parts.Length; part++)
             {
-                parts[part] = PartAt(part);
+                PartAt(part);
             }
 
-            return parts;
+            // Every part is collected now, and a collected part is never replaced.
+            return _parts!;
         }
     }
 

@@ -152,9 +152,6 @@ public sealed class BlockStateOverlay : IStateReader
     /// <summary>Whether the overlay has changed the account already (before the block's transactions: the system call).</summary>
     internal bool HasChanged(in Address address) => _entries.ContainsKey(address);
 
-    /// <summary>Makes room for <paramref name="accounts"/> changed accounts at once, rather than growing while they come.</summary>
-    internal void EnsureCapacity(int accounts) => _entries.EnsureCapacity(accounts);
-
     /// <summary>
     /// Sets an account that plain transfers sent from or to (<see cref="PlainTransferBlock"/>): its final balance and,
     /// when it sent, its nonce. An account the block creates gets its storage marked cleared, as the sequential run's

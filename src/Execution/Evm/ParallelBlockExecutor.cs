@@ -230,15 +230,21 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
     {
         var count = transactions.Count;
         var samples = Math.Min(count, ChainSample);
-        Address first = default, second = default;
-        int firstVotes = 0, secondVotes = 0;
+        Span<Address> senders = stackalloc Address[ChainSample];
+        var recovered = 0;
         for (var sample = 0; sample < samples; sample++)
         {
-            if (!transactions[(int)((long)sample * count / samples)].TryRecoverSender(out var sender))
+            if (transactions[(int)((long)sample * count / samples)].TryRecoverSender(out var sender))
             {
-                continue;
+                senders[recovered++] = sender;
             }
+        }
 
+        senders = senders[..recovered];
+        Address first = default, second = default;
+        int firstVotes = 0, secondVotes = 0;
+        foreach (var sender in senders)
+        {
             if (firstVotes > 0 && sender == first)
             {
                 firstVotes++;
@@ -263,13 +269,10 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         }
 
         int fromFirst = 0, fromSecond = 0;
-        for (var sample = 0; sample < samples; sample++)
+        foreach (var sender in senders)
         {
-            if (transactions[(int)((long)sample * count / samples)].TryRecoverSender(out var sender))
-            {
-                fromFirst += firstVotes > 0 && sender == first ? 1 : 0;
-                fromSecond += secondVotes > 0 && sender == second ? 1 : 0;
-            }
+            fromFirst += firstVotes > 0 && sender == first ? 1 : 0;
+            fromSecond += secondVotes > 0 && sender == second ? 1 : 0;
         }
 
         return fromFirst * 3 >= samples || fromSecond * 3 >= samples;
