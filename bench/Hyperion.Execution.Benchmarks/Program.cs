@@ -33,13 +33,13 @@ for (var run = 0; run < options.Warmup + options.Repeat; run++)
     // Decoding (when senders are to be recovered in the run) happens here, before the clock starts.
     var sequentialBlock = BlockFor(workload.Block);
     var parallelBlock = BlockFor(workload.Block);
-    var (sequentialMs, sequentialCpu) = Time(() => sequentialResult = sequential.Execute(sequentialBlock, workload.PreState));
-    var (parallelMs, parallelCpu) = Time(() => parallelResult = parallel.Execute(parallelBlock, workload.PreState));
+    var (sequentialMs, sequentialCpu, sequentialGc) = Time(() => sequentialResult = sequential.Execute(sequentialBlock, workload.PreState));
+    var (parallelMs, parallelCpu, parallelGc) = Time(() => parallelResult = parallel.Execute(parallelBlock, workload.PreState));
     if (options.Verbose)
     {
         Console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"run {run}: sequential {sequentialMs:F1} ms (cpu {sequentialCpu:F0}), Block-STM {parallelMs:F1} ms (cpu {parallelCpu:F0}) {parallelResult!.Stats}"));
+            $"run {run}: sequential {sequentialMs:F1} ms (cpu {sequentialCpu:F0}, {sequentialGc}), Block-STM {parallelMs:F1} ms (cpu {parallelCpu:F0}, {parallelGc}) {parallelResult!.Stats}"));
     }
 
     if (run >= options.Warmup)
@@ -64,14 +64,21 @@ EvmBlock BlockFor(EvmBlock block) => options.RecoverSenders
     ? block with { Transactions = [.. block.Transactions.Select(static transaction => Transaction.Decode(transaction.Encode()))] }
     : block;
 
-// Wall-clock and process CPU milliseconds of one run, after a collection so that no run pays for another's garbage.
-static (double WallMs, double CpuMs) Time(Action run)
+// Wall-clock and process CPU milliseconds of one run, after a collection so that no run pays for another's garbage,
+// with what the run allocated and the collections it caused (the garbage collector stops every worker).
+static (double WallMs, double CpuMs, string Gc) Time(Action run)
 {
     GC.Collect();
     GC.WaitForPendingFinalizers();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var allocated = GC.GetTotalAllocatedBytes(precise: false);
+    var collections = GC.CollectionCount(0);
+    var pauses = GC.GetTotalPauseDuration();
     var started = Stopwatch.GetTimestamp();
     run();
     var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-    return (wall, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+    var gc = string.Create(
+        CultureInfo.InvariantCulture,
+        $"{(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F1} MB, {GC.CollectionCount(0) - collections} gen0 GCs, paused {(GC.GetTotalPauseDuration() - pauses).TotalMilliseconds:F1} ms");
+    return (wall, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds, gc);
 }

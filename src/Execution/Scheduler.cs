@@ -39,8 +39,8 @@ public enum TransactionState
 /// <c>validation_idx</c>, each incremented to hand a task out and lowered (with <c>decrease_cnt</c> counting the
 /// lowerings) when an abort or a resumed dependency makes lower work necessary again. <c>num_active_tasks</c>
 /// counts the tasks handed out and not yet finished; with both indices past the block and nothing active, and no
-/// lowering in between, the block is done. Each transaction has a status guarded by its own lock, and a list of
-/// the transactions suspended on it, guarded by another (always taken before a status lock, never while holding one).
+/// lowering in between, the block is done. Each transaction has a status and a list of the transactions suspended on
+/// it, guarded by one gate per transaction; two gates are held together only by a dependency, the lower transaction's first.
 /// </remarks>
 public sealed class Scheduler
 {
@@ -59,11 +59,6 @@ public sealed class Scheduler
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
         _transactionCount = transactionCount;
         _slots = new TransactionSlot[transactionCount];
-        for (var index = 0; index < transactionCount; index++)
-        {
-            _slots[index] = new TransactionSlot();
-        }
-
         _done = transactionCount == 0;
     }
 
@@ -89,24 +84,25 @@ public sealed class Scheduler
     /// </summary>
     public bool AddDependency(int transactionIndex, int blockingTransaction)
     {
-        var blocking = _slots[blockingTransaction];
-        lock (blocking.DependencyGate)
+        ref var blocking = ref _slots[blockingTransaction];
+        blocking.Enter();
+        try
         {
-            lock (blocking.StatusGate)
+            if (blocking.State == TransactionState.Executed)
             {
-                if (blocking.State == TransactionState.Executed)
-                {
-                    return false;
-                }
+                return false;
             }
 
-            var suspended = _slots[transactionIndex];
-            lock (suspended.StatusGate)
-            {
-                suspended.State = TransactionState.Aborting;
-            }
-
+            // Gates nest only from a lower transaction to a higher one (a dependency is always on a lower one).
+            ref var suspended = ref _slots[transactionIndex];
+            suspended.Enter();
+            suspended.State = TransactionState.Aborting;
+            suspended.Exit();
             (blocking.Dependents ??= []).Add(transactionIndex);
+        }
+        finally
+        {
+            blocking.Exit();
         }
 
         // The execution task ends here; the transaction is handed out again once it is resumed.
@@ -121,18 +117,12 @@ public sealed class Scheduler
     /// </summary>
     public SchedulerTask FinishExecution(int transactionIndex, int incarnation, bool wroteNewLocation)
     {
-        var slot = _slots[transactionIndex];
-        lock (slot.StatusGate)
-        {
-            slot.State = TransactionState.Executed;
-        }
-
-        List<int>? dependents;
-        lock (slot.DependencyGate)
-        {
-            dependents = slot.Dependents;
-            slot.Dependents = null;
-        }
+        ref var slot = ref _slots[transactionIndex];
+        slot.Enter();
+        slot.State = TransactionState.Executed;
+        var dependents = slot.Dependents;
+        slot.Dependents = null;
+        slot.Exit();
 
         ResumeDependencies(dependents);
         if (Volatile.Read(ref _validationIndex.Value) > transactionIndex)
@@ -155,17 +145,16 @@ public sealed class Scheduler
     /// </summary>
     public bool TryValidationAbort(int transactionIndex, int incarnation)
     {
-        var slot = _slots[transactionIndex];
-        lock (slot.StatusGate)
+        ref var slot = ref _slots[transactionIndex];
+        slot.Enter();
+        var claimed = slot.State == TransactionState.Executed && slot.Incarnation == incarnation;
+        if (claimed)
         {
-            if (slot.State == TransactionState.Executed && slot.Incarnation == incarnation)
-            {
-                slot.State = TransactionState.Aborting;
-                return true;
-            }
-
-            return false;
+            slot.State = TransactionState.Aborting;
         }
+
+        slot.Exit();
+        return claimed;
     }
 
     /// <summary>
@@ -192,11 +181,11 @@ public sealed class Scheduler
     /// <summary>The status of a transaction and its incarnation, for tests and diagnostics.</summary>
     public (TransactionState State, int Incarnation) Status(int transactionIndex)
     {
-        var slot = _slots[transactionIndex];
-        lock (slot.StatusGate)
-        {
-            return (slot.State, slot.Incarnation);
-        }
+        ref var slot = ref _slots[transactionIndex];
+        slot.Enter();
+        var status = (slot.State, slot.Incarnation);
+        slot.Exit();
+        return status;
     }
 
     /// <summary>The number of tasks handed out and not finished (the paper's num_active_tasks).</summary>
@@ -234,13 +223,14 @@ public sealed class Scheduler
         var index = Interlocked.Increment(ref _validationIndex.Value) - 1;
         if (index < _transactionCount)
         {
-            var slot = _slots[index];
-            lock (slot.StatusGate)
+            ref var slot = ref _slots[index];
+            slot.Enter();
+            var executed = slot.State == TransactionState.Executed;
+            var incarnation = slot.Incarnation;
+            slot.Exit();
+            if (executed)
             {
-                if (slot.State == TransactionState.Executed)
-                {
-                    return SchedulerTask.Validate(index, slot.Incarnation);
-                }
+                return SchedulerTask.Validate(index, incarnation);
             }
         }
 
@@ -254,14 +244,19 @@ public sealed class Scheduler
     {
         if (transactionIndex < _transactionCount)
         {
-            var slot = _slots[transactionIndex];
-            lock (slot.StatusGate)
+            ref var slot = ref _slots[transactionIndex];
+            slot.Enter();
+            var ready = slot.State == TransactionState.ReadyToExecute;
+            if (ready)
             {
-                if (slot.State == TransactionState.ReadyToExecute)
-                {
-                    slot.State = TransactionState.Executing;
-                    return SchedulerTask.Execute(transactionIndex, slot.Incarnation);
-                }
+                slot.State = TransactionState.Executing;
+            }
+
+            var incarnation = slot.Incarnation;
+            slot.Exit();
+            if (ready)
+            {
+                return SchedulerTask.Execute(transactionIndex, incarnation);
             }
         }
 
@@ -271,12 +266,11 @@ public sealed class Scheduler
     /// <summary>Aborting(k) → ReadyToExecute(k + 1).</summary>
     private void SetReadyStatus(int transactionIndex)
     {
-        var slot = _slots[transactionIndex];
-        lock (slot.StatusGate)
-        {
-            slot.Incarnation++;
-            slot.State = TransactionState.ReadyToExecute;
-        }
+        ref var slot = ref _slots[transactionIndex];
+        slot.Enter();
+        slot.Incarnation++;
+        slot.State = TransactionState.ReadyToExecute;
+        slot.Exit();
     }
 
     private void ResumeDependencies(List<int>? dependents)
@@ -340,13 +334,45 @@ public sealed class Scheduler
         }
     }
 
-    private sealed class TransactionSlot
+    /// <summary>
+    /// One transaction's status and suspended dependents, guarded by a gate of its own, alone on a 128-byte stretch
+    /// of the slots array: workers run neighbouring transactions at the same time, and slots sharing a cache line
+    /// would move it between their processors on every status change. The critical sections are a few field writes,
+    /// so the gate spins (and yields after a while) rather than parking the thread.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct TransactionSlot
     {
-        public readonly Lock StatusGate = new();
-        public readonly Lock DependencyGate = new();
-        public TransactionState State;
-        public int Incarnation;
+        [FieldOffset(56)]
         public List<int>? Dependents;
+
+        [FieldOffset(64)]
+        private int _gate;
+
+        [FieldOffset(68)]
+        public TransactionState State;
+
+        [FieldOffset(72)]
+        public int Incarnation;
+
+        public void Enter()
+        {
+            if (Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
+            {
+                EnterContended();
+            }
+        }
+
+        public void Exit() => Volatile.Write(ref _gate, 0);
+
+        private void EnterContended()
+        {
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _gate) != 0 || Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
+            {
+                spinner.SpinOnce();
+            }
+        }
     }
 
     /// <summary>An int alone on a 128-byte line (two 64-byte lines: adjacent-line prefetch pairs them).</summary>
