@@ -70,7 +70,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             expectedLocations: (int)Math.Min(int.MaxValue / 2, (long)transactionCount * options.LocationsPerTransactionHint),
             accumulatorLocations: executor.AccumulatorLocations,
             partitionHash: executor.PartitionHash);
-        _scheduler = new Scheduler(transactionCount);
+        _scheduler = new Scheduler(transactionCount, Math.Max(1, _activeWorkers));
         _lastInputOutput = new TxnLastInputOutput<TKey, TValue, TOutput>(transactionCount);
         _executedBefore = new int[transactionCount * ExecutedStride];
         _finalParts = new Dictionary<TKey, TValue>[Math.Max(1, _activeWorkers)];
@@ -136,15 +136,15 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             switch (task.Kind)
             {
                 case SchedulerTaskKind.Execution:
-                    task = Execute(task.Version, view, counters);
+                    task = Execute(task.Version, view, counters, workerIndex);
                     idle.Reset();
                     break;
                 case SchedulerTaskKind.Validation:
-                    task = Validate(task.Version, counters);
+                    task = Validate(task.Version, counters, workerIndex);
                     idle.Reset();
                     break;
                 default:
-                    task = _scheduler.NextTask();
+                    task = _scheduler.NextTask(workerIndex);
                     if (task.Kind == SchedulerTaskKind.None)
                     {
                         // Others hold the remaining work (or the block is a chain): back off, yielding and then sleeping,
@@ -158,7 +158,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     }
 
     /// <summary>The paper's try_execute: runs the version, records its reads and writes, or suspends it on the transaction it waits for.</summary>
-    private SchedulerTask Execute(TransactionVersion version, ExecutionView<TKey, TValue> view, WorkerCounters counters)
+    private SchedulerTask Execute(TransactionVersion version, ExecutionView<TKey, TValue> view, WorkerCounters counters, int workerIndex)
     {
         var index = version.TransactionIndex;
         while (true)
@@ -185,7 +185,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             // The latch decides, not the result or the exception: an executor may have swallowed the suspension.
             if (view.IsSuspended)
             {
-                if (_scheduler.AddDependency(index, view.BlockingTransaction))
+                if (_scheduler.AddDependency(index, view.BlockingTransaction, workerIndex))
                 {
                     counters.DependencySuspensions++;
                     return SchedulerTask.None;
@@ -210,12 +210,12 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
 
             var wroteNewLocation = _memory.Record(version, writes, reads);
             WatchForDependencyChain(counters);
-            return _scheduler.FinishExecution(index, version.Incarnation, wroteNewLocation);
+            return _scheduler.FinishExecution(index, version.Incarnation, wroteNewLocation, workerIndex);
         }
     }
 
     /// <summary>The paper's needs_reexecution: validates the last read set, and aborts the version when a read changed.</summary>
-    private SchedulerTask Validate(TransactionVersion version, WorkerCounters counters)
+    private SchedulerTask Validate(TransactionVersion version, WorkerCounters counters, int workerIndex)
     {
         var index = version.TransactionIndex;
         counters.Validations++;
@@ -230,7 +230,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             _memory.ConvertWritesToEstimates(index);
         }
 
-        return _scheduler.FinishValidation(index, aborted);
+        return _scheduler.FinishValidation(index, aborted, workerIndex);
     }
 
     /// <summary>

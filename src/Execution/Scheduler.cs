@@ -51,13 +51,23 @@ public sealed class Scheduler
     private PaddedCounter _executionIndex;
     private PaddedCounter _validationIndex;
     private PaddedCounter _decreaseCount;
-    private PaddedCounter _activeTasks;
+
+    // The paper's num_active_tasks, split by worker: a task is counted and uncounted by the worker that holds it, so
+    // each count stays on its worker's cache line and only the done check (at the end of the block) reads them all.
+    private readonly PaddedCounter[] _activeTasks;
     private volatile bool _done;
 
-    public Scheduler(int transactionCount)
+    /// <param name="transactionCount">The block's transactions.</param>
+    /// <param name="workerCount">
+    /// How many workers take tasks; each passes its number (0 to <paramref name="workerCount"/> − 1) to the calls
+    /// that hand out or end tasks. Workers may share a number (correct, only slower).
+    /// </param>
+    public Scheduler(int transactionCount, int workerCount = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workerCount);
         _transactionCount = transactionCount;
+        _activeTasks = new PaddedCounter[workerCount];
         _slots = new TransactionSlot[transactionCount];
         _done = transactionCount == 0;
     }
@@ -68,22 +78,24 @@ public sealed class Scheduler
     public bool IsDone => _done;
 
     /// <summary>The next task: a validation when one is due below the next execution (validations first keeps the committed prefix growing), else an execution.</summary>
-    public SchedulerTask NextTask()
+    public SchedulerTask NextTask(int worker = 0)
     {
+        ref var active = ref ActiveCount(worker);
         if (Volatile.Read(ref _validationIndex.Value) < Volatile.Read(ref _executionIndex.Value))
         {
-            return NextVersionToValidate();
+            return NextVersionToValidate(ref active);
         }
 
-        return NextVersionToExecute();
+        return NextVersionToExecute(ref active);
     }
 
     /// <summary>
     /// Suspends <paramref name="transactionIndex"/>, which read an ESTIMATE written by <paramref name="blockingTransaction"/>,
     /// until that transaction finishes executing. False when it already has: run the transaction again now.
     /// </summary>
-    public bool AddDependency(int transactionIndex, int blockingTransaction)
+    public bool AddDependency(int transactionIndex, int blockingTransaction, int worker = 0)
     {
+        ref var active = ref ActiveCount(worker);
         ref var blocking = ref _slots[blockingTransaction];
         blocking.Enter();
         try
@@ -106,7 +118,7 @@ public sealed class Scheduler
         }
 
         // The execution task ends here; the transaction is handed out again once it is resumed.
-        Interlocked.Decrement(ref _activeTasks.Value);
+        Interlocked.Decrement(ref active);
         return true;
     }
 
@@ -115,8 +127,9 @@ public sealed class Scheduler
     /// validation of this version when the validation index has already passed it (nobody else would validate it),
     /// unless it wrote a new location, in which case every transaction from it up is validated again.
     /// </summary>
-    public SchedulerTask FinishExecution(int transactionIndex, int incarnation, bool wroteNewLocation)
+    public SchedulerTask FinishExecution(int transactionIndex, int incarnation, bool wroteNewLocation, int worker = 0)
     {
+        ref var active = ref ActiveCount(worker);
         ref var slot = ref _slots[transactionIndex];
         slot.Enter();
         slot.State = TransactionState.Executed;
@@ -135,7 +148,7 @@ public sealed class Scheduler
             DecreaseValidationIndex(transactionIndex);
         }
 
-        Interlocked.Decrement(ref _activeTasks.Value);
+        Interlocked.Decrement(ref active);
         return SchedulerTask.None;
     }
 
@@ -161,8 +174,9 @@ public sealed class Scheduler
     /// Ends a validation task. After an abort, the transaction gets its next incarnation, every transaction above
     /// it must be validated again, and when the execution index has passed it, the caller re-executes it at once.
     /// </summary>
-    public SchedulerTask FinishValidation(int transactionIndex, bool aborted)
+    public SchedulerTask FinishValidation(int transactionIndex, bool aborted, int worker = 0)
     {
+        ref var active = ref ActiveCount(worker);
         if (aborted)
         {
             SetReadyStatus(transactionIndex);
@@ -174,7 +188,7 @@ public sealed class Scheduler
             }
         }
 
-        Interlocked.Decrement(ref _activeTasks.Value);
+        Interlocked.Decrement(ref active);
         return SchedulerTask.None;
     }
 
@@ -189,9 +203,27 @@ public sealed class Scheduler
     }
 
     /// <summary>The number of tasks handed out and not finished (the paper's num_active_tasks).</summary>
-    public int ActiveTasks => Volatile.Read(ref _activeTasks.Value);
+    public int ActiveTasks
+    {
+        get
+        {
+            var active = 0;
+            for (var worker = 0; worker < _activeTasks.Length; worker++)
+            {
+                active += Volatile.Read(ref _activeTasks[worker].Value);
+            }
 
-    private SchedulerTask NextVersionToExecute()
+            return active;
+        }
+    }
+
+    private ref int ActiveCount(int worker)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)worker, (uint)_activeTasks.Length, nameof(worker));
+        return ref _activeTasks[worker].Value;
+    }
+
+    private SchedulerTask NextVersionToExecute(ref int active)
     {
         if (Volatile.Read(ref _executionIndex.Value) >= _transactionCount)
         {
@@ -200,18 +232,18 @@ public sealed class Scheduler
         }
 
         // Counted active before the index moves, so that CheckDone never sees the index past the block with the task uncounted.
-        Interlocked.Increment(ref _activeTasks.Value);
+        Interlocked.Increment(ref active);
         var index = Interlocked.Increment(ref _executionIndex.Value) - 1;
         var task = TryIncarnate(index);
         if (task.Kind == SchedulerTaskKind.None)
         {
-            Interlocked.Decrement(ref _activeTasks.Value);
+            Interlocked.Decrement(ref active);
         }
 
         return task;
     }
 
-    private SchedulerTask NextVersionToValidate()
+    private SchedulerTask NextVersionToValidate(ref int active)
     {
         if (Volatile.Read(ref _validationIndex.Value) >= _transactionCount)
         {
@@ -219,7 +251,7 @@ public sealed class Scheduler
             return SchedulerTask.None;
         }
 
-        Interlocked.Increment(ref _activeTasks.Value);
+        Interlocked.Increment(ref active);
         var index = Interlocked.Increment(ref _validationIndex.Value) - 1;
         if (index < _transactionCount)
         {
@@ -235,7 +267,7 @@ public sealed class Scheduler
         }
 
         // Not executed yet: its execution will be validated when it finishes (FinishExecution).
-        Interlocked.Decrement(ref _activeTasks.Value);
+        Interlocked.Decrement(ref active);
         return SchedulerTask.None;
     }
 
@@ -306,13 +338,15 @@ public sealed class Scheduler
     /// <summary>
     /// Sets the done marker when both indices are past the block and no task is active. The decrease count is read
     /// before and after: an index lowered in between (by a task that then finished) means the check saw a mix of
-    /// states, and some worker will check again.
+    /// states, and some worker will check again. The active counts are read after the indices, one by one: a task
+    /// handed out after an index was read is counted before that index moved, and a task that lowers an index (the
+    /// only way work comes back) is counted until after the decrease count moves.
     /// </summary>
     private void CheckDone()
     {
         var observedDecreases = Volatile.Read(ref _decreaseCount.Value);
         if (Math.Min(Volatile.Read(ref _executionIndex.Value), Volatile.Read(ref _validationIndex.Value)) >= _transactionCount
-            && Volatile.Read(ref _activeTasks.Value) == 0
+            && ActiveTasks == 0
             && observedDecreases == Volatile.Read(ref _decreaseCount.Value))
         {
             _done = true;

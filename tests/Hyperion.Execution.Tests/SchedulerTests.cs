@@ -27,9 +27,14 @@ public sealed class SchedulerTests
     {
         for (var round = 0; round < 20; round++)
         {
+            // Even rounds give each thread its own worker number (its own active-task count), odd rounds one for all.
             const int Transactions = 200;
-            var scheduler = new Scheduler(Transactions);
-            var threads = Enumerable.Range(0, 4).Select(worker => new Thread(() => RunFakeWorker(scheduler, worker + (round * 10)))).ToList();
+            const int Threads = 4;
+            var ownNumbers = round % 2 == 0;
+            var scheduler = new Scheduler(Transactions, ownNumbers ? Threads : 1);
+            var threads = Enumerable.Range(0, Threads)
+                .Select(thread => new Thread(() => RunFakeWorker(scheduler, ownNumbers ? thread : 0, thread + (round * 10))))
+                .ToList();
             threads.ForEach(thread => thread.Start());
             foreach (var thread in threads)
             {
@@ -43,6 +48,16 @@ public sealed class SchedulerTests
                 Assert.Equal(TransactionState.Executed, scheduler.Status(index).State);
             }
         }
+    }
+
+    [Fact]
+    public void A_worker_number_outside_the_schedulers_workers_is_refused()
+    {
+        var scheduler = new Scheduler(4, workerCount: 2);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.NextTask(2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.NextTask(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Scheduler(4, workerCount: 0));
+        Assert.Equal(0, scheduler.ActiveTasks);
     }
 
     [Fact]
@@ -104,7 +119,7 @@ public sealed class SchedulerTests
     private static void Simulate(int transactionCount, int workerCount, int seed)
     {
         var random = new Random(seed);
-        var scheduler = new Scheduler(transactionCount);
+        var scheduler = new Scheduler(transactionCount, workerCount);
         var tasks = new SchedulerTask[workerCount];
         var taskObtainedAt = new long[workerCount];
         var lastInvalidationBelow = new long[transactionCount];
@@ -133,7 +148,7 @@ public sealed class SchedulerTests
                     {
                         var (index, incarnation) = task.Version;
                         // Early incarnations sometimes read an ESTIMATE of a lower transaction.
-                        if (index > 0 && incarnation < 3 && random.Next(4) == 0 && scheduler.AddDependency(index, random.Next(index)))
+                        if (index > 0 && incarnation < 3 && random.Next(4) == 0 && scheduler.AddDependency(index, random.Next(index), worker))
                         {
                             tasks[worker] = SchedulerTask.None;
                             break;
@@ -147,7 +162,7 @@ public sealed class SchedulerTests
                             InvalidateAbove(index);
                         }
 
-                        tasks[worker] = scheduler.FinishExecution(index, incarnation, wroteNewLocation);
+                        tasks[worker] = scheduler.FinishExecution(index, incarnation, wroteNewLocation, worker);
                         taskObtainedAt[worker] = ++clock;
                         break;
                     }
@@ -168,13 +183,13 @@ public sealed class SchedulerTests
                             InvalidateAbove(index);
                         }
 
-                        tasks[worker] = scheduler.FinishValidation(index, aborted);
+                        tasks[worker] = scheduler.FinishValidation(index, aborted, worker);
                         taskObtainedAt[worker] = ++clock;
                         break;
                     }
 
                 default:
-                    tasks[worker] = scheduler.NextTask();
+                    tasks[worker] = scheduler.NextTask(worker);
                     taskObtainedAt[worker] = clock;
                     break;
             }
@@ -194,7 +209,7 @@ public sealed class SchedulerTests
         }
     }
 
-    private static void RunFakeWorker(Scheduler scheduler, int seed)
+    private static void RunFakeWorker(Scheduler scheduler, int worker, int seed)
     {
         var random = new Random(seed);
         var task = SchedulerTask.None;
@@ -211,13 +226,13 @@ public sealed class SchedulerTests
                     {
                         var (index, incarnation) = task.Version;
                         Thread.SpinWait(random.Next(200));
-                        if (index > 0 && incarnation < 3 && random.Next(5) == 0 && scheduler.AddDependency(index, random.Next(index)))
+                        if (index > 0 && incarnation < 3 && random.Next(5) == 0 && scheduler.AddDependency(index, random.Next(index), worker))
                         {
                             task = SchedulerTask.None;
                             break;
                         }
 
-                        task = scheduler.FinishExecution(index, incarnation, incarnation == 0 || random.Next(3) == 0);
+                        task = scheduler.FinishExecution(index, incarnation, incarnation == 0 || random.Next(3) == 0, worker);
                         break;
                     }
 
@@ -225,12 +240,12 @@ public sealed class SchedulerTests
                     {
                         var (index, incarnation) = task.Version;
                         var aborted = incarnation < 2 && random.Next(5) == 0 && scheduler.TryValidationAbort(index, incarnation);
-                        task = scheduler.FinishValidation(index, aborted);
+                        task = scheduler.FinishValidation(index, aborted, worker);
                         break;
                     }
 
                 default:
-                    task = scheduler.NextTask();
+                    task = scheduler.NextTask(worker);
                     break;
             }
         }
