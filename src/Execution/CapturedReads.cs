@@ -35,7 +35,7 @@ public readonly record struct CapturedRead<TValue>(CapturedReadKind Kind, Transa
 /// storage", or the resolved value) it saw. A second read of a location returns what the first one saw, so one
 /// execution never sees two values of the same location, even if a lower transaction wrote in between; whether
 /// what it saw is still current is for validation to say
-/// (<see cref="MultiVersionMemory{TKey, TValue}.ValidateReadSet"/>).
+/// (<see cref="MultiVersionMemory{TKey, TValue}.ValidateReadSet(int, CapturedReads{TKey, TValue})"/>).
 /// </summary>
 public sealed class CapturedReads<TKey, TValue>
     where TKey : notnull
@@ -102,10 +102,6 @@ public sealed class CapturedReads<TKey, TValue>
         Array.Clear(_locations, 0, Math.Min(_reads.Count, _locations.Length));
         _reads.Clear();
     }
-
-    /// <summary>A copy of exactly these reads, to keep as the transaction's read set while this one is reused.</summary>
-    internal CapturedReads<TKey, TValue> ToCompact() =>
-        new(_reads.ToCompact(), _reads.Count == 0 ? [] : _locations.AsSpan(0, _reads.Count).ToArray());
 
     /// <summary>A struct enumerator, so that validation allocates nothing.</summary>
     public SmallMap<TKey, CapturedRead<TValue>>.Enumerator GetEnumerator() => _reads.GetEnumerator();

@@ -25,10 +25,10 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
     public bool IsSuspended => BlockingTransaction >= 0;
 
     /// <summary>
-    /// The reads of the execution that just ended, copied to exactly their size: the view's own set is reused by
-    /// the next execution, while this copy stays with the transaction's record until the block is done.
+    /// What validation needs of the reads of the execution that just ended: the view's own set is reused by the next
+    /// execution, while this stays with the transaction's record until the block is done.
     /// </summary>
-    public CapturedReads<TKey, TValue> TakeReads() => _reads.ToCompact();
+    public KeptReads<TKey, TValue> TakeReads() => KeptReads<TKey, TValue>.From(_reads);
 
     /// <summary>Starts an execution of <paramref name="transactionIndex"/> with an empty read set.</summary>
     public void Begin(int transactionIndex)

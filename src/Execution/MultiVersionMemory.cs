@@ -81,7 +81,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// mostly writes what it read, and the versions kept with those reads are found by a scan of the few reads, in
     /// cache, where the location table costs a hash and a probe into a block-sized array.
     /// </summary>
-    internal bool Record(TransactionVersion version, WriteSet<TKey, TValue> writes, CapturedReads<TKey, TValue>? reads)
+    internal bool Record(TransactionVersion version, WriteSet<TKey, TValue> writes, KeptReads<TKey, TValue>? reads)
     {
         ArgumentNullException.ThrowIfNull(writes);
         var index = version.TransactionIndex;
@@ -156,7 +156,24 @@ public sealed class MultiVersionMemory<TKey, TValue>
         {
             // A location is the same object for the whole block, so the one kept with the read is the one to check.
             var location = reads.LocationAt(position++) ?? _locations.Find(key);
-            if (!IsStillValid(key, location, transactionIndex, captured))
+            if (!IsStillValid(key, location, transactionIndex, captured.Kind, captured.Version, captured.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>As <see cref="ValidateReadSet(int, CapturedReads{TKey, TValue})"/>, for the reads an execution left with its transaction.</summary>
+    internal bool ValidateReadSet(int transactionIndex, KeptReads<TKey, TValue> reads)
+    {
+        foreach (ref readonly var read in reads.Reads)
+        {
+            var valid = read.Kind == CapturedReadKind.Resolved
+                ? IsStillValid(read.Location.Key, read.Location, transactionIndex, read.Kind, read.Version, reads.ResolvedValue(read))
+                : IsStillValid(read.Location.Key, read.Location, transactionIndex, read.Kind, read.Version, default!);
+            if (!valid)
             {
                 return false;
             }
@@ -222,9 +239,15 @@ public sealed class MultiVersionMemory<TKey, TValue>
         public readonly void Visit(in TKey key, in TValue value) => values.Add(key, value);
     }
 
-    private bool IsStillValid(TKey key, LocationVersions<TKey, TValue>? location, int transactionIndex, in CapturedRead<TValue> captured)
+    /// <param name="key">The location read.</param>
+    /// <param name="location">Its versions (null: none yet).</param>
+    /// <param name="transactionIndex">The reader.</param>
+    /// <param name="kind">How the read is checked again.</param>
+    /// <param name="version">The version it saw (a <see cref="CapturedReadKind.Versioned"/> read).</param>
+    /// <param name="value">The value it saw (a <see cref="CapturedReadKind.Resolved"/> read; otherwise unused).</param>
+    private bool IsStillValid(TKey key, LocationVersions<TKey, TValue>? location, int transactionIndex, CapturedReadKind kind, TransactionVersion version, in TValue value)
     {
-        switch (captured.Kind)
+        switch (kind)
         {
             case CapturedReadKind.Storage:
                 return location is null || location.PeekSource(transactionIndex).Kind == VersionedReadKind.Storage;
@@ -235,10 +258,10 @@ public sealed class MultiVersionMemory<TKey, TValue>
                 }
 
                 var source = location.PeekSource(transactionIndex);
-                return source.Kind == VersionedReadKind.Versioned && source.Version == captured.Version;
+                return source.Kind == VersionedReadKind.Versioned && source.Version == version;
             case CapturedReadKind.Resolved:
                 var current = ReadAt(key, location, transactionIndex);
-                return current.Kind != VersionedReadKind.Dependency && _valueComparer.Equals(current.Value, captured.Value);
+                return current.Kind != VersionedReadKind.Dependency && _valueComparer.Equals(current.Value, value);
             case CapturedReadKind.Faulted:
                 return StillFaults(key, location, transactionIndex);
             default:

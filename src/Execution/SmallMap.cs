@@ -23,14 +23,6 @@ public sealed class SmallMap<TKey, TValue>
         _entries = capacity == 0 ? [] : new Entry[capacity];
     }
 
-    /// <summary>A map over exactly these entries (the array is taken, not copied).</summary>
-    private SmallMap(Entry[] entries, int count, Dictionary<TKey, int>? index)
-    {
-        _entries = entries;
-        _count = count;
-        _index = index;
-    }
-
     public int Count => _count;
 
     public bool ContainsKey(TKey key) => IndexOf(key) >= 0;
@@ -85,12 +77,6 @@ public sealed class SmallMap<TKey, TValue>
         _count = 0;
         _index?.Clear();
     }
-
-    /// <summary>
-    /// A copy sized to the entries, for keeping after a reused map is cleared. It has no hash index (kept sets are
-    /// walked, not searched); a lookup scans, and an add past the threshold builds the index again.
-    /// </summary>
-    internal SmallMap<TKey, TValue> ToCompact() => new(_count == 0 ? [] : _entries.AsSpan(0, _count).ToArray(), _count, null);
 
     public Enumerator GetEnumerator() => new(_entries, _count);
 

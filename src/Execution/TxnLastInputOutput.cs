@@ -12,7 +12,7 @@ namespace Hyperion.Execution;
 /// Only one execution of a transaction runs at a time, so a slot has one writer. Workers finish neighbouring
 /// transactions at the same moment, so each slot is padded to a cache line of its own.
 /// </remarks>
-public sealed class TxnLastInputOutput<TKey, TValue, TOutput>
+internal sealed class TxnLastInputOutput<TKey, TValue, TOutput>
     where TKey : notnull
 {
     private readonly Slot[] _slots;
@@ -26,7 +26,7 @@ public sealed class TxnLastInputOutput<TKey, TValue, TOutput>
     public int TransactionCount => _slots.Length;
 
     /// <summary>Records an execution that completed: its reads, its writes and its output.</summary>
-    public void RecordSuccess(int transactionIndex, CapturedReads<TKey, TValue> reads, WriteSet<TKey, TValue> writes, TOutput output)
+    public void RecordSuccess(int transactionIndex, KeptReads<TKey, TValue> reads, WriteSet<TKey, TValue> writes, TOutput output)
     {
         ref var slot = ref _slots[transactionIndex];
         slot.Output = output;
@@ -39,7 +39,7 @@ public sealed class TxnLastInputOutput<TKey, TValue, TOutput>
     /// Records an execution that threw. Its reads are kept: if they are still valid when the block is done the
     /// failure is real, and if one changes, validation sends the transaction back to run again.
     /// </summary>
-    public void RecordFailure(int transactionIndex, CapturedReads<TKey, TValue> reads, WriteSet<TKey, TValue> emptyWrites, Exception failure)
+    public void RecordFailure(int transactionIndex, KeptReads<TKey, TValue> reads, WriteSet<TKey, TValue> emptyWrites, Exception failure)
     {
         ref var slot = ref _slots[transactionIndex];
         slot.Output = default!;
@@ -48,7 +48,7 @@ public sealed class TxnLastInputOutput<TKey, TValue, TOutput>
         Volatile.Write(ref slot.Reads, reads);
     }
 
-    public CapturedReads<TKey, TValue>? ReadSet(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Reads);
+    public KeptReads<TKey, TValue>? ReadSet(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Reads);
 
     public WriteSet<TKey, TValue>? WriteSet(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Writes);
 
@@ -59,7 +59,7 @@ public sealed class TxnLastInputOutput<TKey, TValue, TOutput>
     [StructLayout(LayoutKind.Sequential)]
     private struct Slot
     {
-        public CapturedReads<TKey, TValue>? Reads;
+        public KeptReads<TKey, TValue>? Reads;
         public WriteSet<TKey, TValue>? Writes;
         public Exception? Failure;
         public TOutput Output;

@@ -35,7 +35,8 @@ public sealed class MultiVersionMemoryTests
                 var preState = new DictionaryPreState(preValues.Select((value, key) => (key, value)).ToDictionary(p => p.key, p => p.value));
                 var memory = new MultiVersionMemory<int, long>(Transactions, preState, accumulatorLocations: accumulatorLocations);
                 var model = new Model(preState);
-                var captured = new List<(int Reader, CapturedReads<int, long> Reads)>();
+                // Each read twice: as a captured set (validated by key) and as a worker keeps it (with the location's versions).
+                var captured = new List<(int Reader, CapturedReads<int, long> Reads, KeptReads<int, long> Kept)>();
                 foreach (var (step, transaction, key, seed) in steps)
                 {
                     switch (step)
@@ -71,14 +72,18 @@ public sealed class MultiVersionMemoryTests
 
                                 var reads = new CapturedReads<int, long>();
                                 reads.Capture(key, CapturedRead<long>.From(actual));
-                                captured.Add((transaction, reads));
+                                var located = new CapturedReads<int, long>();
+                                located.CaptureNew(key, CapturedRead<long>.From(actual), memory.Locate(key));
+                                captured.Add((transaction, reads, KeptReads<int, long>.From(located)));
                                 break;
                             }
 
                         case Step.Validate when captured.Count > 0:
                             {
-                                var (reader, reads) = captured[(int)((uint)seed % (uint)captured.Count)];
-                                Assert.Equal(model.Validate(reader, reads), memory.ValidateReadSet(reader, reads));
+                                var (reader, reads, kept) = captured[(int)((uint)seed % (uint)captured.Count)];
+                                var expected = model.Validate(reader, reads);
+                                Assert.Equal(expected, memory.ValidateReadSet(reader, reads));
+                                Assert.Equal(expected, memory.ValidateReadSet(reader, kept));
                                 break;
                             }
                     }

@@ -4,7 +4,7 @@ namespace Hyperion.Execution.Tests;
 
 /// <summary>
 /// The compact map behind read and write sets against a dictionary, across the size where it adds a hash index,
-/// through clearing (as an execution view reuses its read set) and compaction (as the kept copy is made).
+/// and through clearing (as an execution view reuses its read set).
 /// </summary>
 public sealed class SmallMapTests
 {
@@ -28,7 +28,6 @@ public sealed class SmallMapTests
             }
 
             AssertSame(model, order, map);
-            AssertSame(model, order, map.ToCompact());
 
             // Cleared, it forgets everything but can be filled again, index and all.
             map.Clear();
@@ -41,27 +40,6 @@ public sealed class SmallMapTests
 
             AssertSame(model, order, map);
         });
-    }
-
-    [Fact]
-    public void A_compact_copy_grows_past_the_threshold_again()
-    {
-        var map = new SmallMap<int, int>();
-        for (var key = 0; key < SmallMap<int, int>.IndexThreshold + 4; key++)
-        {
-            map.Set(key, key * 10);
-        }
-
-        var compact = map.ToCompact();
-        for (var key = 100; key < 140; key++)
-        {
-            compact.Set(key, key);
-        }
-
-        Assert.Equal(SmallMap<int, int>.IndexThreshold + 44, compact.Count);
-        Assert.True(compact.TryGetValue(3, out var three) && three == 30);
-        Assert.True(compact.TryGetValue(139, out var last) && last == 139);
-        Assert.False(compact.ContainsKey(99));
     }
 
     [Fact]

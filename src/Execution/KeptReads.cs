@@ -1,0 +1,89 @@
+namespace Hyperion.Execution;
+
+/// <summary>
+/// The read set an execution leaves with its transaction until the block is done (the paper's last input): for each
+/// location read, only what validation needs — the location's versions, how the read is checked again and the version
+/// it saw — and a value only for a read built from deltas, which is checked by its value. The key is the location's
+/// own. The execution's <see cref="CapturedReads{TKey, TValue}"/> also keeps every value (a second read in the same
+/// execution answers with it) and the key beside it; a block keeps one of these per transaction, so their size is
+/// what the allocator and the caches pay for (about a sixth of a captured set's).
+/// </summary>
+internal sealed class KeptReads<TKey, TValue>
+    where TKey : notnull
+{
+    private static readonly KeptReads<TKey, TValue> Empty = new([], []);
+
+    private readonly KeptRead[] _reads;
+    private readonly TValue[] _resolvedValues;
+
+    private KeptReads(KeptRead[] reads, TValue[] resolvedValues)
+    {
+        _reads = reads;
+        _resolvedValues = resolvedValues;
+    }
+
+    public int Count => _reads.Length;
+
+    /// <summary>The reads, in the order the execution made them.</summary>
+    public ReadOnlySpan<KeptRead> Reads => _reads;
+
+    /// <summary>
+    /// The reads of <paramref name="captured"/>, each with the location's versions, which a read through the
+    /// multi-version memory always has (<see cref="CapturedReads{TKey, TValue}.CaptureNew"/>).
+    /// </summary>
+    public static KeptReads<TKey, TValue> From(CapturedReads<TKey, TValue> captured)
+    {
+        if (captured.Count == 0)
+        {
+            return Empty;
+        }
+
+        var reads = new KeptRead[captured.Count];
+        var resolved = 0;
+        var position = 0;
+        foreach (var (_, read) in captured)
+        {
+            resolved += read.Kind == CapturedReadKind.Resolved ? 1 : 0;
+            position++;
+        }
+
+        var values = resolved == 0 ? [] : new TValue[resolved];
+        resolved = 0;
+        position = 0;
+        foreach (var (_, read) in captured)
+        {
+            var location = captured.LocationAt(position)
+                ?? throw new InvalidOperationException("A read kept with its transaction must come with the location's versions.");
+            var valueIndex = -1;
+            if (read.Kind == CapturedReadKind.Resolved)
+            {
+                valueIndex = resolved;
+                values[resolved++] = read.Value;
+            }
+
+            reads[position++] = new KeptRead(location, read.Version, read.Kind, valueIndex);
+        }
+
+        return new KeptReads<TKey, TValue>(reads, values);
+    }
+
+    /// <summary>The value a read built from deltas saw (only for <see cref="CapturedReadKind.Resolved"/>).</summary>
+    public TValue ResolvedValue(in KeptRead read) => _resolvedValues[read.ValueIndex];
+
+    /// <summary>The versions of <paramref name="key"/> if it was read, or null.</summary>
+    public LocationVersions<TKey, TValue>? LocationOf(TKey key)
+    {
+        foreach (ref readonly var read in _reads.AsSpan())
+        {
+            if (EqualityComparer<TKey>.Default.Equals(read.Location.Key, key))
+            {
+                return read.Location;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One kept read: where, how it is checked again, the version seen, and where its value is when it has one.</summary>
+    internal readonly record struct KeptRead(LocationVersions<TKey, TValue> Location, TransactionVersion Version, CapturedReadKind Kind, int ValueIndex);
+}
