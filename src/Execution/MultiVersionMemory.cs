@@ -17,13 +17,18 @@ public sealed class MultiVersionMemory<TKey, TValue>
     where TKey : notnull
 {
     /// <summary>
-    /// Each transaction's last write set sits this many references (a cache line) from the next: workers record
-    /// neighbouring transactions at the same moment.
+    /// Each transaction's last written locations sit this many references (a cache line) from the next: workers
+    /// record neighbouring transactions at the same moment.
     /// </summary>
     private const int LastWritesStride = 8;
 
+    private static readonly LocationVersions<TKey, TValue>[] NothingWritten = [];
+
     private readonly LocationTable<TKey, TValue> _locations;
-    private readonly WriteSet<TKey, TValue>?[] _lastWrites;
+
+    // Per transaction, the locations its last incarnation wrote (the values are in the locations): what a new
+    // incarnation compares its writes with, and what an abort marks as estimates, without searching the table.
+    private readonly LocationVersions<TKey, TValue>[]?[] _lastWrites;
     private readonly int _transactionCount;
     private readonly int _expectedLocations;
     private readonly IPreStateReader<TKey, TValue> _preState;
@@ -52,7 +57,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
         _locations = new LocationTable<TKey, TValue>((int)Math.Max(expectedLocations, Math.Min(int.MaxValue, transactionCount * 4L)), partitionHash);
         _transactionCount = transactionCount;
         _expectedLocations = expectedLocations;
-        _lastWrites = new WriteSet<TKey, TValue>?[transactionCount * LastWritesStride];
+        _lastWrites = new LocationVersions<TKey, TValue>[]?[transactionCount * LastWritesStride];
         _preState = preState;
         _valueComparer = valueComparer ?? EqualityComparer<TValue>.Default;
         if (transactionCount > 0 && accumulatorLocations is not null)
@@ -86,27 +91,33 @@ public sealed class MultiVersionMemory<TKey, TValue>
         ArgumentNullException.ThrowIfNull(writes);
         var index = version.TransactionIndex;
         var previous = _lastWrites[index * LastWritesStride];
+        var written = writes.Count == 0 ? NothingWritten : new LocationVersions<TKey, TValue>[writes.Count];
+        var position = 0;
         var wroteNewLocation = false;
         foreach (var (key, operation) in writes)
         {
-            (reads?.LocationOf(key) ?? _locations.GetOrAdd(key)).Write(version, operation);
-            wroteNewLocation |= previous is null || !previous.ContainsKey(key);
+            var location = reads?.LocationOf(key) ?? _locations.GetOrAdd(key);
+            location.Write(version, operation);
+            written[position++] = location;
+
+            // A location is one object for the whole block, so the previous incarnation's are compared by reference.
+            wroteNewLocation |= previous is null || Array.IndexOf(previous, location) < 0;
         }
 
         // New values go in before stale ones go out (as in the paper), so that a reader never falls through to an
         // older version of a location this transaction still writes.
         if (previous is not null)
         {
-            foreach (var (key, _) in previous)
+            foreach (var location in previous)
             {
-                if (!writes.ContainsKey(key))
+                if (Array.IndexOf(written, location) < 0)
                 {
-                    _locations.Find(key)?.Remove(index);
+                    location.Remove(index);
                 }
             }
         }
 
-        Volatile.Write(ref _lastWrites[index * LastWritesStride], writes);
+        Volatile.Write(ref _lastWrites[index * LastWritesStride], written);
         return wroteNewLocation;
     }
 
@@ -116,14 +127,14 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// </summary>
     public void ConvertWritesToEstimates(int transactionIndex)
     {
-        if (Volatile.Read(ref _lastWrites[transactionIndex * LastWritesStride]) is not { } writes)
+        if (Volatile.Read(ref _lastWrites[transactionIndex * LastWritesStride]) is not { } written)
         {
             return;
         }
 
-        foreach (var (key, _) in writes)
+        foreach (var location in written)
         {
-            _locations.Find(key)?.MarkEstimate(transactionIndex);
+            location.MarkEstimate(transactionIndex);
         }
     }
 
@@ -184,9 +195,6 @@ public sealed class MultiVersionMemory<TKey, TValue>
 
     /// <summary>Drops what the calling thread keeps of this block (see <see cref="LocationTable{TKey, TValue}.ReleaseThread"/>).</summary>
     internal void ReleaseThread() => _locations.ReleaseThread();
-
-    /// <summary>The last write set recorded for a transaction, or null when it has not finished an execution.</summary>
-    public WriteSet<TKey, TValue>? LastWrites(int transactionIndex) => Volatile.Read(ref _lastWrites[transactionIndex * LastWritesStride]);
 
     /// <summary>
     /// The block's effect once every transaction is executed and validated: the final value of each location some

@@ -43,6 +43,9 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     /// <summary>How often a worker adds its counts to the shared ones that the dependency-chain watch reads.</summary>
     private const int PublishEvery = 8;
 
+    /// <summary>What a failed execution (or one without a write set) writes; never changed (the memory only reads write sets).</summary>
+    private static readonly WriteSet<TKey, TValue> NoWrites = new(0);
+
     // The workers' counts so far, published every few executions (each worker keeps its own, on its own line, so
     // that counting does not make the workers share a cache line on every transaction).
     private long _executions;
@@ -199,13 +202,13 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             var reads = view.TakeReads();
             if (failure is null)
             {
-                writes = result.Writes ?? new WriteSet<TKey, TValue>();
-                _lastInputOutput.RecordSuccess(index, reads, writes, result.Output);
+                writes = result.Writes ?? NoWrites;
+                _lastInputOutput.RecordSuccess(index, reads, result.Output);
             }
             else
             {
-                writes = new WriteSet<TKey, TValue>();
-                _lastInputOutput.RecordFailure(index, reads, writes, failure);
+                writes = NoWrites;
+                _lastInputOutput.RecordFailure(index, reads, failure);
             }
 
             var wroteNewLocation = _memory.Record(version, writes, reads);

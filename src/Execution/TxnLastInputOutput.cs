@@ -25,13 +25,12 @@ internal sealed class TxnLastInputOutput<TKey, TValue, TOutput>
 
     public int TransactionCount => _slots.Length;
 
-    /// <summary>Records an execution that completed: its reads, its writes and its output.</summary>
-    public void RecordSuccess(int transactionIndex, KeptReads<TKey, TValue> reads, WriteSet<TKey, TValue> writes, TOutput output)
+    /// <summary>Records an execution that completed: its reads and its output (its writes are the multi-version memory's).</summary>
+    public void RecordSuccess(int transactionIndex, KeptReads<TKey, TValue> reads, TOutput output)
     {
         ref var slot = ref _slots[transactionIndex];
         slot.Output = output;
         Volatile.Write(ref slot.Failure, null);
-        Volatile.Write(ref slot.Writes, writes);
         Volatile.Write(ref slot.Reads, reads);
     }
 
@@ -39,18 +38,15 @@ internal sealed class TxnLastInputOutput<TKey, TValue, TOutput>
     /// Records an execution that threw. Its reads are kept: if they are still valid when the block is done the
     /// failure is real, and if one changes, validation sends the transaction back to run again.
     /// </summary>
-    public void RecordFailure(int transactionIndex, KeptReads<TKey, TValue> reads, WriteSet<TKey, TValue> emptyWrites, Exception failure)
+    public void RecordFailure(int transactionIndex, KeptReads<TKey, TValue> reads, Exception failure)
     {
         ref var slot = ref _slots[transactionIndex];
         slot.Output = default!;
         Volatile.Write(ref slot.Failure, failure);
-        Volatile.Write(ref slot.Writes, emptyWrites);
         Volatile.Write(ref slot.Reads, reads);
     }
 
     public KeptReads<TKey, TValue>? ReadSet(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Reads);
-
-    public WriteSet<TKey, TValue>? WriteSet(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Writes);
 
     public TOutput Output(int transactionIndex) => _slots[transactionIndex].Output;
 
@@ -60,11 +56,10 @@ internal sealed class TxnLastInputOutput<TKey, TValue, TOutput>
     private struct Slot
     {
         public KeptReads<TKey, TValue>? Reads;
-        public WriteSet<TKey, TValue>? Writes;
         public Exception? Failure;
         public TOutput Output;
 #pragma warning disable CS0169, IDE0051 // Padding: the next transaction's slot starts on another cache line.
-        private readonly long _padding0, _padding1, _padding2, _padding3;
+        private readonly long _padding0, _padding1, _padding2, _padding3, _padding4;
 #pragma warning restore CS0169, IDE0051
     }
 }

@@ -3,9 +3,9 @@ namespace Hyperion.Execution;
 /// <summary>
 /// The locations one execution of a transaction changed, at most one operation each, as the transaction's
 /// final word on them: a later write replaces an earlier one, a delta after a value is applied to it at once,
-/// and two deltas chain. The executor fills it and hands it over in its result; it must not change it afterwards
-/// (the multi-version memory keeps it as the transaction's last write set). Kept compact (see <see cref="SmallMap{TKey, TValue}"/>):
-/// the block holds every transaction's last write set until it is done.
+/// and two deltas chain. The executor fills it and hands it over in its result; the engine reads it before the
+/// same worker's next execution and keeps nothing of it (the multi-version memory keeps the values in its locations),
+/// so an executor may reuse one write set per worker thread (<see cref="Clear"/>).
 /// </summary>
 public sealed class WriteSet<TKey, TValue>
     where TKey : notnull
@@ -48,6 +48,9 @@ public sealed class WriteSet<TKey, TValue>
     public bool TryGet(TKey key, out WriteOp<TValue> operation) => _operations.TryGetValue(key, out operation);
 
     public bool ContainsKey(TKey key) => _operations.ContainsKey(key);
+
+    /// <summary>Forgets every operation, keeping the room, for the next execution on the same worker.</summary>
+    public void Clear() => _operations.Clear();
 
     /// <summary>A struct enumerator in write order, so that walking a write set in the hot path allocates nothing.</summary>
     public SmallMap<TKey, WriteOp<TValue>>.Enumerator GetEnumerator() => _operations.GetEnumerator();

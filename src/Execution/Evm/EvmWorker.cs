@@ -18,6 +18,9 @@ internal sealed class EvmWorker
     private readonly StateViewReader _reader = new();
     private readonly TransferStateReader _transferReader = new();
 
+    // This thread's write set, filled anew by each execution: the engine takes what it needs of it before the next.
+    private readonly WriteSet<EvmLocation, EvmValue> _writes = new(8);
+
     /// <summary>The last tip's delta: deltas are immutable, and a block's transactions often pay the same tip, so one object serves them.</summary>
     private BalanceIncrement? _lastTip;
 
@@ -36,6 +39,7 @@ internal sealed class EvmWorker
         BlockCodeStore code)
     {
         _reader.Begin(view, block.BlockHashes, code);
+        _writes.Clear();
         var context = block.Context;
         if (IsPlainTransfer(transaction, context.Coinbase, out var recipient) && !_reader.ReadAccount(recipient).HasCode)
         {
@@ -47,12 +51,12 @@ internal sealed class EvmWorker
         if (result.IsRejected)
         {
             // Nothing is written; if the rejection stands once the block is done, the block is invalid.
-            return new(new WriteSet<EvmLocation, EvmValue>(0), outcome);
+            return new(_writes, outcome);
         }
 
-        var writes = WriteSetTranslator.Translate(result.WriteSet, _reader, code);
-        WriteSetTranslator.PayCoinbase(writes, _reader, context.Coinbase, TipDelta(result.CoinbasePayment));
-        return new(writes, outcome);
+        WriteSetTranslator.Translate(result.WriteSet, _reader, code, _writes);
+        WriteSetTranslator.PayCoinbase(_writes, _reader, context.Coinbase, TipDelta(result.CoinbasePayment));
+        return new(_writes, outcome);
     }
 
     /// <summary>

@@ -11,9 +11,9 @@ namespace Hyperion.Execution.Evm;
 /// </summary>
 internal static class WriteSetTranslator
 {
-    public static WriteSet<EvmLocation, EvmValue> Translate(TransactionWriteSet writes, StateViewReader reads, BlockCodeStore code)
+    /// <summary>Fills <paramref name="result"/> (empty: a worker's own, reused) with the location writes of <paramref name="writes"/>.</summary>
+    public static void Translate(TransactionWriteSet writes, StateViewReader reads, BlockCodeStore code, WriteSet<EvmLocation, EvmValue> result)
     {
-        var result = new WriteSet<EvmLocation, EvmValue>(Capacity(writes));
         foreach (var write in writes.Accounts)
         {
             // The EVM loads every account before it writes it, so the read is there.
@@ -63,8 +63,6 @@ internal static class WriteSetTranslator
                 : reads.ReadAccount(write.Address).StorageGeneration;
             result.Write(EvmLocation.Storage(write.Address, write.Slot), EvmValue.FromStorage(write.Value, generation));
         }
-
-        return result;
     }
 
     /// <summary>
@@ -72,8 +70,6 @@ internal static class WriteSetTranslator
     /// credited account needs one, but telling which costs a lookup per account on every execution, for one spare
     /// entry in a plain transfer's set.
     /// </summary>
-    private static int Capacity(TransactionWriteSet writes) => writes.Storage.Count + (2 * writes.Accounts.Count) + 1;
-
     /// <summary>
     /// The deferred coinbase payment (<see cref="TransactionProcessor.DefersCoinbasePayment"/>): a positive tip is a
     /// <see cref="BalanceIncrement"/>. A zero tip still touches the coinbase (EIP-161), which deletes it if it
