@@ -10,8 +10,8 @@ using Hyperion.Execution.Tests.Evm;
 // transactions signed before anything is timed; signing leaves each sender cached in its transaction, as recovery
 // at mempool admission would, so by default neither executor pays for recovery (--recover-senders gives each run
 // freshly decoded transactions instead, and recovery becomes part of the block's execution: in order for the
-// sequential executor, on the workers for Block-STM). After warm-up runs both executors run the block alternately
-// and the medians are compared. Timed: the block's execution up to its receipts and state changes. Not timed: the
+// sequential executor, on the workers for Block-STM). After warm-up runs (40 by default, so that tiered compilation
+// has settled) both executors run the block alternately and the medians are compared. Timed: the block's execution up to its receipts and state changes. Not timed: the
 // trie roots, computed afterwards by the same code for both to check that the state roots are equal.
 if (args.Length > 0 && args[0] == "state-scale")
 {
