@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Block-STM's scaling in one go: every workload at each thread count, 10,000 transactions over 10,000 accounts,
+# sequential and parallel in the same process (each line is the benchmark's own). Made for a lent many-core machine
+# (the 16-core goals: transfers >= 10x, amm-many-pools >= 6x), where device time is short: one Release build, then
+# about ten seconds a line. Prints the machine's processors first, so the figures say what they ran on.
+#
+#   bench/Hyperion.Execution.Benchmarks/scaling.sh [thread counts...]   (default: 1 2 4 8 and the processor count)
+#
+# A machine without the .NET SDK (the lent GPU hosts have none, and no network) runs a self-contained build instead:
+# here, `bench/Hyperion.Execution.Benchmarks/scaling.sh --pack` writes artifacts/execution-bench-linux-x64.tgz (about
+# 38 MB, git-ignored; carry it); there, the same script with the pack present unpacks it and runs that binary.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+pack=artifacts/execution-bench-linux-x64.tgz
+if [ "${1:-}" = "--pack" ]; then
+  rm -rf artifacts/execution-bench && mkdir -p artifacts
+  dotnet publish bench/Hyperion.Execution.Benchmarks -c Release -r linux-x64 --self-contained -o artifacts/execution-bench -v quiet -nologo > /dev/null
+  tar czf "$pack" -C artifacts execution-bench
+  ls -l "$pack"
+  exit 0
+fi
+
+processors=$(nproc)
+threads=("$@")
+if [ ${#threads[@]} -eq 0 ]; then
+  threads=(1 2 4 8)
+  case " ${threads[*]} " in *" $processors "*) ;; *) threads+=("$processors") ;; esac
+fi
+
+model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //' || true)
+if command -v dotnet > /dev/null; then
+  echo "processors=$processors model=\"$model\" dotnet=$(dotnet --version)"
+  dotnet build -c Release bench/Hyperion.Execution.Benchmarks -v quiet -nologo > /dev/null
+  binary=bench/Hyperion.Execution.Benchmarks/bin/Release/net10.0/Hyperion.Execution.Benchmarks
+elif [ -f "$pack" ]; then
+  echo "processors=$processors model=\"$model\" build=$pack (self-contained)"
+  rm -rf artifacts/execution-bench && tar xzf "$pack" -C artifacts
+  binary=artifacts/execution-bench/Hyperion.Execution.Benchmarks
+else
+  echo "Neither the .NET SDK nor $pack is here: install the SDK, or run this script with --pack where it is and bring the pack." >&2
+  exit 2
+fi
+for workload in transfers erc20 amm-one-pool amm-many-pools chain; do
+  for count in "${threads[@]}"; do
+    "$binary" --workload "$workload" --txs 10000 --accounts 10000 --threads "$count"
+  done
+done
