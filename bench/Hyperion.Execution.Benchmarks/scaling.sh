@@ -15,7 +15,15 @@ cd "$(dirname "$0")/../.."
 pack=artifacts/execution-bench-linux-x64.tgz
 if [ "${1:-}" = "--pack" ]; then
   rm -rf artifacts/execution-bench && mkdir -p artifacts
-  dotnet publish bench/Hyperion.Execution.Benchmarks -c Release -r linux-x64 --self-contained -o artifacts/execution-bench -v quiet -nologo > /dev/null
+  # The lock files pin the portable graph: the runtime-specific restore would add its own to them, so they are put back.
+  saved=$(mktemp -d)
+  git ls-files '*packages.lock.json' | while read -r lock; do mkdir -p "$saved/$(dirname "$lock")" && cp "$lock" "$saved/$lock"; done
+  status=0
+  dotnet publish bench/Hyperion.Execution.Benchmarks -c Release -r linux-x64 --self-contained \
+    -o artifacts/execution-bench -v quiet -nologo > /dev/null || status=$?
+  (cd "$saved" && find . -name packages.lock.json) | while read -r lock; do cp "$saved/$lock" "$lock"; done
+  rm -rf "$saved"
+  [ "$status" -eq 0 ] || exit "$status"
   tar czf "$pack" -C artifacts execution-bench
   ls -l "$pack"
   exit 0
