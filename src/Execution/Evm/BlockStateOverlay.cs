@@ -247,6 +247,146 @@ public sealed class BlockStateOverlay : IStateReader
         }
     }
 
+    /// <summary>
+    /// The block's changes straight from the parts built from Block-STM's final values, without joining them into the
+    /// overlay first: an account's fields are in one part (by address), so each part's accounts become that part of the
+    /// changes, and an account whose slots lie in several parts (by slot) gets a view over those parts' slot maps, not a
+    /// copy. The overlay's own accounts (the system call's) that no part touched join their parts. Null when the parts
+    /// need joining: an account's storage was wiped in the block (its slots are picked by generation), the block has
+    /// withdrawals (they credit accounts as the transactions leave them), or an account the system call gave slots also
+    /// has slots from the parts; the caller then merges (<see cref="MergeFinalChanges"/>) and collects
+    /// (<see cref="ToChanges"/>). The parts and the overlay are not used afterwards.
+    /// </summary>
+    /// <param name="parts">The parts, as the workers built them (part p holds the accounts whose address falls in p).</param>
+    /// <param name="withdrawals">The block's withdrawals.</param>
+    /// <param name="slotPartitionHash">The hash that put an account's slot in its part (the engine's partition hash of the slot's location).</param>
+    internal StateChanges? ChangesFromFinalParts(IReadOnlyList<FinalChanges> parts, IReadOnlyList<Withdrawal> withdrawals, Func<Address, UInt256, int> slotPartitionHash)
+    {
+        if (withdrawals.Count > 0)
+        {
+            return null;
+        }
+
+        foreach (var part in parts)
+        {
+            if (part.Generations is not null)
+            {
+                return null;
+            }
+
+            foreach (var (address, writes) in part.Storage)
+            {
+                if (writes.LaterGenerations is not null
+                    || (writes.Slots.Count > 0 && _entries.TryGetValue(address, out var known) && known.Storage is { Count: > 0 }))
+                {
+                    return null;
+                }
+            }
+        }
+
+        var accounts = new Dictionary<Address, AccountChange>[parts.Count];
+        for (var index = 0; index < parts.Count; index++)
+        {
+            accounts[index] = new Dictionary<Address, AccountChange>(parts[index].Entries.Count + 16);
+        }
+
+        // Accounts with slots first: their slot maps, one part's or a view over several, and an entry even where no
+        // field of the account changed (the part then has none: it comes from the overlay or the snapshot).
+        var slotted = new HashSet<Address>();
+        foreach (var part in parts)
+        {
+            foreach (var (address, _) in part.Storage)
+            {
+                if (!slotted.Add(address))
+                {
+                    continue;
+                }
+
+                var home = PartOf(address, parts.Count);
+                var entry = parts[home].Entries.TryGetValue(address, out var owned) ? owned : EntryOf(address);
+                IReadOnlyDictionary<UInt256, UInt256>? storage = null;
+                Dictionary<UInt256, UInt256>[]? spread = null;
+                for (var index = 0; index < parts.Count; index++)
+                {
+                    if (!parts[index].Storage.TryGetValue(address, out var writes) || writes.Slots.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    entry.HasNonZeroWrite |= writes.AnyNonZero;
+                    if (storage is null)
+                    {
+                        storage = writes.Slots;
+                        continue;
+                    }
+
+                    spread ??= new Dictionary<UInt256, UInt256>[parts.Count];
+                    spread[index] = writes.Slots;
+                }
+
+                if (spread is not null)
+                {
+                    for (var index = 0; index < parts.Count; index++)
+                    {
+                        spread[index] ??= parts[index].Storage.TryGetValue(address, out var writes) ? writes.Slots : [];
+                    }
+
+                    var owner = address;
+                    storage = new PartitionedDictionary<UInt256, UInt256>(spread, slot => slotPartitionHash(owner, slot));
+                }
+
+                if (ChangeOf(entry, storage ?? entry.Storage) is { } change)
+                {
+                    accounts[home][address] = change;
+                }
+            }
+        }
+
+        for (var index = 0; index < parts.Count; index++)
+        {
+            foreach (var (address, entry) in parts[index].Entries)
+            {
+                if (!slotted.Contains(address) && ChangeOf(entry, entry.Storage) is { } change)
+                {
+                    accounts[index][address] = change;
+                }
+            }
+
+            if (parts[index].Code is { } code)
+            {
+                foreach (var (hash, bytes) in code)
+                {
+                    _code[hash] = bytes;
+                }
+            }
+        }
+
+        // What the overlay changed before the transactions and no part took over (an entry a part touched is its).
+        foreach (var (address, entry) in _entries)
+        {
+            var home = PartOf(address, parts.Count);
+            if (!slotted.Contains(address) && !parts[home].Entries.ContainsKey(address) && ChangeOf(entry, entry.Storage) is { } change)
+            {
+                accounts[home][address] = change;
+            }
+        }
+
+        return new StateChanges(new PartitionedDictionary<Address, AccountChange>(accounts, static address => address.GetHashCode()), _code);
+    }
+
+    /// <summary>An entry's change: its final fields and slots, a deletion for an account that existed before and is gone, or none.</summary>
+    private static AccountChange? ChangeOf(Entry entry, IReadOnlyDictionary<UInt256, UInt256>? storage)
+    {
+        if (!entry.Exists)
+        {
+            return entry.ExistedInBase
+                ? new AccountChange(true, 0, UInt256.Zero, AccountInfo.EmptyCodeHash, true, NoStorage)
+                : null;
+        }
+
+        return new AccountChange(false, entry.Nonce, entry.Balance, entry.CodeHash, entry.StorageCleared, storage ?? NoStorage);
+    }
+
     /// <summary>Adds one part's slots of generation 0 to an entry: the map itself when the entry has none yet.</summary>
     private static void TakeSlots(Entry entry, SlotWrites writes)
     {
@@ -296,23 +436,10 @@ public sealed class BlockStateOverlay : IStateReader
         var accounts = new Dictionary<Address, AccountChange>(_entries.Count);
         foreach (var (address, entry) in _entries)
         {
-            if (!entry.Exists)
+            if (ChangeOf(entry, entry.Storage) is { } change)
             {
-                if (entry.ExistedInBase)
-                {
-                    accounts[address] = new AccountChange(true, 0, UInt256.Zero, AccountInfo.EmptyCodeHash, true, NoStorage);
-                }
-
-                continue;
+                accounts[address] = change;
             }
-
-            accounts[address] = new AccountChange(
-                false,
-                entry.Nonce,
-                entry.Balance,
-                entry.CodeHash,
-                entry.StorageCleared,
-                (IReadOnlyDictionary<UInt256, UInt256>?)entry.Storage ?? NoStorage);
         }
 
         return new StateChanges(accounts, _code);

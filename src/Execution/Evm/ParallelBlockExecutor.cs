@@ -114,20 +114,29 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
 
             return receipts;
         });
-        StateChanges changes;
+        StateChanges? changes = null;
         try
         {
+            // The workers' parts become the changes as they are where nothing needs joining (nearly every block);
+            // otherwise the overlay takes them in, then the withdrawals, and the changes are collected from it.
             if (executor.TakeFinalChanges() is { } finalChanges)
             {
-                state.MergeFinalChanges(finalChanges);
+                changes = state.ChangesFromFinalParts(finalChanges, block.Withdrawals, (address, slot) => executor.PartitionHash(EvmLocation.Storage(address, slot)));
+                if (changes is null)
+                {
+                    state.MergeFinalChanges(finalChanges);
+                }
             }
             else
             {
                 LocationChangesApplier.Apply(state, executed.StateDelta, code);
             }
 
-            WithdrawalProcessor.Apply(state, block.Withdrawals);
-            changes = state.ToChanges();
+            if (changes is null)
+            {
+                WithdrawalProcessor.Apply(state, block.Withdrawals);
+                changes = state.ToChanges();
+            }
         }
         catch
         {
