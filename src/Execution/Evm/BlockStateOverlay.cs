@@ -147,7 +147,7 @@ public sealed class BlockStateOverlay : IStateReader
     }
 
     /// <summary>The part of <paramref name="parts"/> that holds an account in a block's partitioned changes.</summary>
-    internal static int PartOf(in Address address, int parts) => (int)((uint)address.GetHashCode() % (uint)parts);
+    internal static int PartOf(in Address address, int parts) => PartitionedDictionary<Address, AccountChange>.PartOf(address, parts);
 
     /// <summary>Whether the overlay has changed the account already (before the block's transactions: the system call).</summary>
     internal bool HasChanged(in Address address) => _entries.ContainsKey(address);
@@ -213,13 +213,7 @@ public sealed class BlockStateOverlay : IStateReader
                 _entries[address] = entry;
             }
 
-            if (part.Code is { } code)
-            {
-                foreach (var (hash, bytes) in code)
-                {
-                    _code[hash] = bytes;
-                }
-            }
+            TakeCode(part);
         }
 
         foreach (var part in parts)
@@ -304,38 +298,30 @@ public sealed class BlockStateOverlay : IStateReader
 
                 var home = PartOf(address, parts.Count);
                 var entry = parts[home].Entries.TryGetValue(address, out var owned) ? owned : EntryOf(address);
-                IReadOnlyDictionary<UInt256, UInt256>? storage = null;
-                Dictionary<UInt256, UInt256>[]? spread = null;
+                var slotMaps = new Dictionary<UInt256, UInt256>[parts.Count];
+                Dictionary<UInt256, UInt256>? onlyMap = null;
+                var holders = 0;
                 for (var index = 0; index < parts.Count; index++)
                 {
-                    if (!parts[index].Storage.TryGetValue(address, out var writes) || writes.Slots.Count == 0)
+                    if (parts[index].Storage.TryGetValue(address, out var writes) && writes.Slots.Count > 0)
                     {
-                        continue;
+                        entry.HasNonZeroWrite |= writes.AnyNonZero;
+                        onlyMap = writes.Slots;
+                        holders++;
                     }
 
-                    entry.HasNonZeroWrite |= writes.AnyNonZero;
-                    if (storage is null)
-                    {
-                        storage = writes.Slots;
-                        continue;
-                    }
-
-                    spread ??= new Dictionary<UInt256, UInt256>[parts.Count];
-                    spread[index] = writes.Slots;
+                    slotMaps[index] = writes?.Slots ?? [];
                 }
 
-                if (spread is not null)
+                var owner = address;
+                IReadOnlyDictionary<UInt256, UInt256>? storage = holders switch
                 {
-                    for (var index = 0; index < parts.Count; index++)
-                    {
-                        spread[index] ??= parts[index].Storage.TryGetValue(address, out var writes) ? writes.Slots : [];
-                    }
+                    0 => entry.Storage,
+                    1 => onlyMap,
+                    _ => new PartitionedDictionary<UInt256, UInt256>(slotMaps, slot => slotPartitionHash(owner, slot)),
+                };
 
-                    var owner = address;
-                    storage = new PartitionedDictionary<UInt256, UInt256>(spread, slot => slotPartitionHash(owner, slot));
-                }
-
-                if (ChangeOf(entry, storage ?? entry.Storage) is { } change)
+                if (ChangeOf(entry, storage) is { } change)
                 {
                     accounts[home][address] = change;
                 }
@@ -352,13 +338,7 @@ public sealed class BlockStateOverlay : IStateReader
                 }
             }
 
-            if (parts[index].Code is { } code)
-            {
-                foreach (var (hash, bytes) in code)
-                {
-                    _code[hash] = bytes;
-                }
-            }
+            TakeCode(parts[index]);
         }
 
         // What the overlay changed before the transactions and no part took over (an entry a part touched is its).
@@ -371,7 +351,16 @@ public sealed class BlockStateOverlay : IStateReader
             }
         }
 
-        return new StateChanges(new PartitionedDictionary<Address, AccountChange>(accounts, static address => address.GetHashCode()), _code);
+        return new StateChanges(new PartitionedDictionary<Address, AccountChange>(accounts), _code);
+    }
+
+    /// <summary>Adds the code a part's accounts end up with.</summary>
+    private void TakeCode(FinalChanges part)
+    {
+        foreach (var (hash, bytes) in part.Code ?? [])
+        {
+            _code[hash] = bytes;
+        }
     }
 
     /// <summary>An entry's change: its final fields and slots, a deletion for an account that existed before and is gone, or none.</summary>

@@ -421,7 +421,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
             _changedParts[BlockStateOverlay.PartOf(address, _activeWorkers)][address] = change;
         }
 
-        _changes = new StateChanges(new PartitionedDictionary<Address, AccountChange>(_changedParts, static address => address.GetHashCode()), overlay.Code);
+        _changes = new StateChanges(new PartitionedDictionary<Address, AccountChange>(_changedParts), overlay.Code);
     }
 
     public BlockExecutionStats Stats() => new()

@@ -66,11 +66,6 @@ internal static class WriteSetTranslator
     }
 
     /// <summary>
-    /// At most the locations the write set becomes: two per account, one per slot, and the coinbase's credit. A lazily
-    /// credited account needs one, but telling which costs a lookup per account on every execution, for one spare
-    /// entry in a plain transfer's set.
-    /// </summary>
-    /// <summary>
     /// The deferred coinbase payment (<see cref="TransactionProcessor.DefersCoinbasePayment"/>): a positive tip is a
     /// <see cref="BalanceIncrement"/>. A zero tip still touches the coinbase (EIP-161), which deletes it if it
     /// exists and is empty; the balance is read only when nothing else rules that out, so that transactions with
