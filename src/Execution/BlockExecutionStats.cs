@@ -17,6 +17,12 @@ public enum BlockExecutionMode
     /// its sender's previous one (see Hyperion.Execution.Evm's PlainTransferBlock).
     /// </summary>
     ParallelTransfers,
+
+    /// <summary>
+    /// On two threads: a committer takes the transactions in order and a runner executes ahead of it over the committed
+    /// state, whose results the committer checks and takes (see Hyperion.Execution.Evm's RunAheadBlock).
+    /// </summary>
+    RunAhead,
 }
 
 /// <summary>What executing one block cost. Execution counts include every call of the transaction executor.</summary>

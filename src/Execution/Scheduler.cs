@@ -408,12 +408,4 @@ public sealed class Scheduler
             }
         }
     }
-
-    /// <summary>An int alone on a 128-byte line (two 64-byte lines: adjacent-line prefetch pairs them).</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct PaddedCounter
-    {
-        [FieldOffset(64)]
-        public int Value;
-    }
 }

@@ -19,7 +19,8 @@ public static class BeaconRootSystemCall
     /// <summary>The gas the call gets (outside the block's gas).</summary>
     public const long GasLimit = 30_000_000;
 
-    public static void Apply(BlockStateOverlay state, BlockContext context, in Hash256 parentBeaconBlockRoot, EvmSpec spec, PrecompileTable precompiles)
+    /// <summary>Runs the call over <paramref name="state"/>; returns what it wrote there (null when it failed and wrote nothing).</summary>
+    public static TransactionWriteSet? Apply(BlockStateOverlay state, BlockContext context, in Hash256 parentBeaconBlockRoot, EvmSpec spec, PrecompileTable precompiles)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(context);
@@ -30,9 +31,13 @@ public static class BeaconRootSystemCall
         var vm = new VirtualMachine(spec, precompiles, journal);
         vm.SetContext(context, SystemAddress, UInt256.Zero, []);
         var result = vm.Execute(new Message(FrameKind.Call, SystemAddress, BeaconRootsAddress, UInt256.Zero, parentBeaconBlockRoot.ToArray(), GasLimit));
-        if (result.IsSuccess)
+        if (!result.IsSuccess)
         {
-            state.Apply(journal.BuildWriteSet(spec.ClearsEmptyAccounts));
+            return null;
         }
+
+        var writes = journal.BuildWriteSet(spec.ClearsEmptyAccounts);
+        state.Apply(writes);
+        return writes;
     }
 }

@@ -45,6 +45,9 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
     /// </summary>
     private TransferScratch? _transferScratch = new();
 
+    /// <summary>The run-ahead path's published state and EVMs, reused and taken the same way.</summary>
+    private RunAheadScratch? _runAheadScratch;
+
     public ParallelBlockExecutor(BlockStmOptions? options = null, EvmSpec? spec = null, PrecompileTable? precompiles = null)
     {
         _engine = new BlockStmExecutor((options ?? new BlockStmOptions()).WithDependencyChainAction(DependencyChainAction.Abandon));
@@ -60,9 +63,10 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         ArgumentNullException.ThrowIfNull(preState);
         var spec = _workers.Spec;
         var state = new BlockStateOverlay(preState, block.BlockHashes);
+        TransactionWriteSet? systemWrites = null;
         if (block.ParentBeaconBlockRoot is { } beaconRoot)
         {
-            BeaconRootSystemCall.Apply(state, block.Context, beaconRoot, spec, _workers.Precompiles);
+            systemWrites = BeaconRootSystemCall.Apply(state, block.Context, beaconRoot, spec, _workers.Precompiles);
         }
 
         // Senders first (recovered in parallel where unknown): a block that one sender sends half of is a chain, run in
@@ -84,6 +88,13 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
             && RunPlainTransfers(block, state, preState) is { } plain)
         {
             return plain;
+        }
+
+        if (Options.RunAheadOnTwoThreads
+            && _engine.ThreadCount == 2
+            && transactions.Count >= Math.Max(1, Options.SequentialBelowTransactionCount))
+        {
+            return RunAhead(block, preState, state, systemWrites);
         }
 
         var code = new BlockCodeStore(state);
@@ -183,6 +194,28 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
 
         var (receipts, changes) = built;
         var stats = transfers.Stats();
+        ExecutionMetrics.Record(stats);
+        return new EvmBlockResult(block, preState, changes, receipts.Receipts, receipts.GasUsed, receipts.BlobGasUsed, stats);
+    }
+
+    /// <summary>The block on a committer and a runner (<see cref="RunAheadBlock"/>), on the engine's two threads.</summary>
+    private EvmBlockResult RunAhead(EvmBlock block, StateSnapshot preState, BlockStateOverlay state, TransactionWriteSet? systemWrites)
+    {
+        var scratch = Interlocked.Exchange(ref _runAheadScratch, null) ?? new RunAheadScratch(_workers.Spec, _workers.Precompiles);
+        RunAheadBlock run;
+        try
+        {
+            run = new RunAheadBlock(block, preState, state, systemWrites, scratch, Options.RunAheadDistance);
+            _engine.Submit(run);
+            run.Completion.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Volatile.Write(ref _runAheadScratch, scratch);
+        }
+
+        var (receipts, changes) = run.Result();
+        var stats = run.Stats();
         ExecutionMetrics.Record(stats);
         return new EvmBlockResult(block, preState, changes, receipts.Receipts, receipts.GasUsed, receipts.BlobGasUsed, stats);
     }

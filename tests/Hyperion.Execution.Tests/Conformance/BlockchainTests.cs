@@ -7,7 +7,7 @@ namespace Hyperion.Execution.Tests.Conformance;
 
 /// <summary>
 /// ethereum/tests BlockchainTests (Cancun): every block imported with the sequential reference executor and with
-/// Block-STM (every block through the parallel engine, however small), each checked against its header and the
+/// Block-STM (every block through the parallel engine, however small) and with the two-thread run-ahead path, each checked against its header and the
 /// fixture's post-state. Blocks marked with an expected exception must be rejected: ValidBlocks has none;
 /// InvalidBlocks is mostly such blocks, which both executors must refuse.
 /// </summary>
@@ -45,6 +45,27 @@ public sealed class BlockchainTests
         using var executor = NewParallelExecutor();
         Run(InvalidFolder, "Block-STM, 4 threads", executor);
     }
+
+    [Fact]
+    public void Valid_blocks_import_with_run_ahead()
+    {
+        using var executor = NewRunAheadExecutor();
+        Run(Folder, "run-ahead, 2 threads", executor);
+    }
+
+    [Fact]
+    public void Invalid_blocks_are_rejected_with_run_ahead()
+    {
+        using var executor = NewRunAheadExecutor();
+        Run(InvalidFolder, "run-ahead, 2 threads", executor);
+    }
+
+    /// <summary>
+    /// Every block, however small, through the committer and the runner; the runner starts right behind the committer,
+    /// so that as many of its results as possible are checked against commits made beside it.
+    /// </summary>
+    private static ParallelBlockExecutor NewRunAheadExecutor() =>
+        new(new BlockStmOptions { ThreadCount = 2, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false, PlainTransferPath = false, RunAheadDistance = 1 });
 
     /// <summary>No fallback to the sequential executor: every block goes through the engine, however small or conflicting.</summary>
     private static ParallelBlockExecutor NewParallelExecutor() =>

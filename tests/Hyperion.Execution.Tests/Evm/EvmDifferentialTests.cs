@@ -47,12 +47,89 @@ public sealed class EvmDifferentialTests
                     SequentialBelowTransactionCount = 0,
                     FallBackOnDependencyChains = false,
                     PlainTransferPath = false,
+                    RunAheadOnTwoThreads = false,
                 });
                 var actual = parallel.Execute(generated.Block, generated.PreState);
                 Assert.Equal(BlockExecutionMode.Parallel, actual.Stats!.Mode);
                 BlockComparison.AssertSame(expected, actual, $"{workload} seed {seed} threads {threads}");
                 _output.WriteLine($"{workload} seed {seed} threads {threads}: {actual.Stats}");
             }
+        }
+    }
+
+    /// <summary>
+    /// The two-thread path (a committer in order, a runner ahead of it) on the same blocks: the same result whether the
+    /// runner starts right behind the committer (most of its results checked against commits made meanwhile, many
+    /// rejected) or further on. Over all the blocks, runner results were both taken and rejected, so both ways through
+    /// the check were exercised.
+    /// </summary>
+    [Fact]
+    public void Run_ahead_gives_the_sequential_block()
+    {
+        var sequential = new SequentialBlockExecutor();
+        long taken = 0, rejected = 0;
+        foreach (var (workload, transactions, accounts) in Workloads.Select(static row => ((string)row[0], (int)row[1], (int)row[2])))
+        {
+            foreach (var seed in new[] { 1, 2, 3 })
+            {
+                var generated = Tests.Evm.Workloads.Create(workload, transactions, accounts, seed);
+                var expected = sequential.Execute(generated.Block, generated.PreState);
+                foreach (var distance in new[] { 1, 4, 16 })
+                {
+                    using var parallel = new ParallelBlockExecutor(new BlockStmOptions
+                    {
+                        ThreadCount = 2,
+                        SequentialBelowTransactionCount = 0,
+                        FallBackOnDependencyChains = false,
+                        PlainTransferPath = false,
+                        RunAheadDistance = distance,
+                    });
+                    var actual = parallel.Execute(generated.Block, generated.PreState);
+                    var stats = actual.Stats!;
+                    Assert.Equal(BlockExecutionMode.RunAhead, stats.Mode);
+                    BlockComparison.AssertSame(expected, actual, $"{workload} seed {seed} distance {distance}");
+                    taken += stats.Validations - stats.ValidationAborts;
+                    rejected += stats.ValidationAborts;
+                    _output.WriteLine($"{workload} seed {seed} distance {distance}: {stats}");
+                }
+            }
+        }
+
+        Assert.True(taken > 0, "No runner result was taken.");
+        Assert.True(rejected > 0, "No runner result was rejected.");
+    }
+
+    /// <summary>
+    /// Transactions that read the coinbase's balance, which the committer credits after every transaction and never
+    /// publishes: each must see every tip before it, so the runner leaves them to the committer (a result taken from the
+    /// runner would store a stale balance).
+    /// </summary>
+    [Fact]
+    public void Transactions_reading_the_coinbase_see_every_tip_before_them()
+    {
+        var probe = Address.Parse("0x00000000000000000000000000000000c0b0c0b0");
+        var builder = new WorkloadBuilder(accounts: 96, seed: 21);
+        builder.Deploy(probe, TestContracts.CoinbaseProbe);
+        for (var sender = 0; sender < 96; sender++)
+        {
+            // Plain ERC-20-free calls in between keep the runner going; every fourth transaction reads the coinbase.
+            builder.Add(sender, sender % 4 == 0 ? probe : builder.AddressOf((sender + 1) % 96), UInt256.One);
+        }
+
+        var workload = builder.Build("coinbase readers");
+        var expected = new SequentialBlockExecutor().Execute(workload.Block, workload.PreState);
+        foreach (var (threads, distance) in new[] { (2, 1), (2, 4), (2, 16), (4, 16) })
+        {
+            using var parallel = new ParallelBlockExecutor(new BlockStmOptions
+            {
+                ThreadCount = threads,
+                SequentialBelowTransactionCount = 0,
+                FallBackOnDependencyChains = false,
+                RunAheadDistance = distance,
+            });
+            var actual = parallel.Execute(workload.Block, workload.PreState);
+            BlockComparison.AssertSame(expected, actual, $"threads {threads} distance {distance}");
+            _output.WriteLine($"threads {threads} distance {distance}: {actual.Stats}");
         }
     }
 
@@ -105,6 +182,7 @@ public sealed class EvmDifferentialTests
         using var parallel = new ParallelBlockExecutor(new BlockStmOptions
         {
             ThreadCount = 2,
+            RunAheadOnTwoThreads = false,
             SequentialBelowTransactionCount = 0,
             DependencyChainSampleSize = 1,
             DependencyChainReExecutionRatio = 0.01,

@@ -120,6 +120,9 @@ internal static class TestContracts
     public static readonly byte[] Sweeper = Assembler.Assemble("CALLER SELFDESTRUCT");
 
     /// <summary>Stores BALANCE(calldata word 0) at the slot named by that address: reads a balance others credit lazily.</summary>
+    /// <summary>Stores the coinbase's balance (every tip before it, included) under the caller.</summary>
+    public static readonly byte[] CoinbaseProbe = Assembler.Assemble("COINBASE BALANCE CALLER SSTORE STOP");
+
     public static readonly byte[] BalanceProbe = Assembler.Assemble("PUSH 0 CALLDATALOAD DUP1 BALANCE SWAP1 SSTORE STOP");
 
     /// <summary>Stores slot 1 plus one in slot 2: shows what slot 1 reads as.</summary>

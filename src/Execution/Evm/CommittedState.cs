@@ -1,0 +1,180 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Hyperion.Core;
+using Hyperion.Evm;
+
+namespace Hyperion.Execution.Evm;
+
+/// <summary>
+/// The state that <see cref="RunAheadBlock"/>'s committer has committed so far, published for its runner: what the
+/// committed transactions wrote (accounts and slots, in <see cref="SingleWriterTable{TKey, TValue}"/>s) over the
+/// block's starting state. The committer writes it while the runner reads it, without locks, so a read may be stale or
+/// even torn; what makes the runner's results safe is the stamps. Before it publishes a location the committer stamps
+/// it with the number of the commit that writes it, and only after the whole commit does it publish that number
+/// (<see cref="EndCommit"/>). The runner notes the number when a transaction starts and records every location it reads
+/// here; its result stands only if no location it read was stamped later (<see cref="ChangedSince"/>). A read that
+/// missed a write, or caught it halfway, always sees a later stamp.
+/// </summary>
+/// <remarks>
+/// Stamps live in one array indexed by a hash of the location, so two locations can share a stamp: a write to one then
+/// makes a read of the other look changed. That only costs a re-execution, never a wrong result. The numbers run on
+/// from block to block (the array is never cleared for a new block: every old stamp is below every new start).
+/// Nothing is ever deleted here: a commit that deletes an account or wipes its storage stops the runner for the rest of
+/// the block instead (<see cref="RunAheadBlock"/>), so what is published is always the committed value.
+/// </remarks>
+internal sealed class CommittedState : IStateReader
+{
+    private const int StampBits = 18;
+
+    private readonly SingleWriterTable<Address, PublishedAccount> _accounts = new(4096);
+    private readonly SingleWriterTable<StorageCell, UInt256> _slots = new(8192);
+    private readonly int[] _stamps = new int[1 << StampBits];
+
+    // Each on a line of its own: the committer writes the first two for every commit, the runner the record for every read.
+
+    /// <summary>The last commit whose writes are all published (released by the committer, acquired by the runner).</summary>
+    private PaddedCounter _published;
+
+    /// <summary>The commit being published (the committer's own).</summary>
+    private PaddedCounter _writing;
+
+    /// <summary>How many reads the runner's current transaction made (of <see cref="_reads"/>) and whether it read the coinbase.</summary>
+    private RunnerRecord _record;
+
+    private StateSnapshot _start = StateSnapshot.Empty;
+    private Address _coinbase;
+
+    // The runner's record of the current transaction's reads.
+    private int[] _reads = new int[64];
+
+    /// <summary>Starts a block over <paramref name="start"/>; neither thread may be using the state.</summary>
+    public void Begin(StateSnapshot start, in Address coinbase)
+    {
+        _start = start;
+        _coinbase = coinbase;
+        _accounts.Reset();
+        _slots.Reset();
+        if (_published.Value > int.MaxValue / 2)
+        {
+            Array.Clear(_stamps);
+            _published.Value = 0;
+        }
+    }
+
+    // ---- The committer's side.
+
+    /// <summary>Begins publishing one commit's writes.</summary>
+    public void BeginCommit() => _writing.Value = _published.Value + 1;
+
+    public void PublishAccount(in Address address, in AccountInfo account, bool exists)
+    {
+        var hash = address.GetHashCode();
+        _stamps[StampOf(hash)] = _writing.Value;
+        _accounts.Set(address, hash, new PublishedAccount(account, exists));
+    }
+
+    public void PublishSlot(in Address address, in UInt256 slot, in UInt256 value)
+    {
+        var cell = new StorageCell(address, slot);
+        var hash = cell.GetHashCode();
+        _stamps[StampOf(hash)] = _writing.Value;
+        _slots.Set(cell, hash, value);
+    }
+
+    /// <summary>Ends the commit: transactions that start from now on see all of it.</summary>
+    public void EndCommit() => Volatile.Write(ref _published.Value, _writing.Value);
+
+    /// <summary>Whether any of <paramref name="reads"/> was published after commit <paramref name="start"/> (the committer's check).</summary>
+    public bool ChangedSince(ReadOnlySpan<int> reads, int start)
+    {
+        foreach (var stamp in reads)
+        {
+            if (_stamps[stamp] > start)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // ---- The runner's side.
+
+    /// <summary>Starts recording a transaction's reads; returns the commit it starts from.</summary>
+    public int StartTransaction()
+    {
+        _record.Count = 0;
+        _record.TouchedCoinbase = false;
+        return Volatile.Read(ref _published.Value);
+    }
+
+    /// <summary>The current transaction's reads (stamp indexes).</summary>
+    public ReadOnlySpan<int> Reads => _reads.AsSpan(0, _record.Count);
+
+    /// <summary>
+    /// Whether the current transaction read the coinbase: the committer credits it after every transaction, out of
+    /// sight of the runner's own writes, so such a transaction is left to the committer.
+    /// </summary>
+    public bool TouchedCoinbase => _record.TouchedCoinbase;
+
+    public bool TryGetAccount(in Address address, out AccountInfo account)
+    {
+        var hash = address.GetHashCode();
+        Record(hash);
+        _record.TouchedCoinbase |= address == _coinbase;
+        if (_accounts.TryGetValue(address, hash, out var published))
+        {
+            account = published.Account;
+            return published.Exists;
+        }
+
+        return _start.TryGetAccount(address, out account);
+    }
+
+    public UInt256 GetStorage(in Address address, in UInt256 slot)
+    {
+        var cell = new StorageCell(address, slot);
+        var hash = cell.GetHashCode();
+        Record(hash);
+        _record.TouchedCoinbase |= address == _coinbase;
+        return _slots.TryGetValue(cell, hash, out var value) ? value : _start.GetStorage(address, slot);
+    }
+
+    /// <summary>Code is never published: a commit that deploys code wipes the new account's storage, which stops the runner.</summary>
+    public byte[] GetCode(in Hash256 codeHash) => _start.GetCode(codeHash);
+
+    /// <summary>The runner's overlay answers block hashes itself.</summary>
+    public Hash256 GetBlockHash(ulong number) => Hash256.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int StampOf(int hash) => (int)(((uint)hash * 0x9E3779B1u) >> (32 - StampBits));
+
+    private void Record(int hash)
+    {
+        if (_record.Count == _reads.Length)
+        {
+            Array.Resize(ref _reads, _reads.Length * 2);
+        }
+
+        _reads[_record.Count++] = StampOf(hash);
+    }
+
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct RunnerRecord
+    {
+        [FieldOffset(64)]
+        public int Count;
+
+        [FieldOffset(68)]
+        public bool TouchedCoinbase;
+    }
+
+    private readonly record struct PublishedAccount(AccountInfo Account, bool Exists);
+
+    private readonly record struct StorageCell(Address Address, UInt256 Slot)
+    {
+        public bool Equals(StorageCell other) => Slot.Equals(other.Slot) && Address.Equals(other.Address);
+
+        public override int GetHashCode() => HashCode.Combine(Address.GetHashCode(), Slot.GetHashCode());
+    }
+}

@@ -1,0 +1,442 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Hyperion.Core;
+using Hyperion.Evm;
+
+namespace Hyperion.Execution.Evm;
+
+/// <summary>
+/// A block on two threads, a committer and a runner, with exactly the sequential result: the committer takes the
+/// transactions in order over the block's state, as <see cref="SequentialBlockExecutor"/> does, while the runner
+/// executes transactions a little further on, over the state the committer has committed so far plus its own run's
+/// writes. When the committer reaches a transaction the runner has done, it checks that nothing the runner read has
+/// been committed since (<see cref="CommittedState"/>'s stamps) and, if so, takes the runner's result as it is (applies
+/// its writes, credits the coinbase, adds its receipt) instead of executing it; otherwise it executes it itself.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why not Block-STM here: on two threads, Block-STM's bookkeeping (a version per location, every read captured and
+/// validated, the final values gathered from the multi-version memory) costs about as much per transaction as the
+/// second thread wins. Here the committer runs at sequential speed plus publishing what it commits, and the runner at
+/// about sequential speed plus recording its reads, while checking a runner's result costs the committer a fraction of
+/// executing it. Block-STM stays the engine for more threads, where a single committer would be the bottleneck.
+/// </para>
+/// <para>
+/// Each transaction's slot in <c>_status</c> goes through these states (a compare-and-swap decides the first step):
+/// <code>
+///            runner claims                 runner publishes its result
+///   Free ─────────────────────► Running ───────────────────────────► Ran ──► committer validates: takes it, or
+///     │                                                                      executes the transaction itself
+///     │ committer claims (it reached the transaction first)
+///     └──────────────────────► Committer ──► committer executes it
+/// </code>
+/// The runner works in runs: it starts a fresh overlay at a transaction a short distance past the committer
+/// (<see cref="BlockStmOptions.RunAheadDistance"/>) and goes on in order, applying each result to its overlay, until it
+/// finds a transaction the committer has claimed (then it starts a new run further on), a result it cannot use (it
+/// read the coinbase, which the committer credits after every transaction; it was rejected or threw; it deletes an
+/// account or wipes storage), or the committer discards the run (one of its results failed the check, so the later
+/// ones, built on it, are discarded too). A commit that deletes an account or wipes storage stops the runner for the
+/// rest of the block (the published state keeps no deletions), and so does a runner whose results mostly fail (a
+/// chain, one pool for everything): the committer then goes on alone, at sequential speed.
+/// </para>
+/// </remarks>
+internal sealed class RunAheadBlock : IWorkerJob
+{
+    private const int Free = 0;
+    private const int Running = 1;
+    private const int Ran = 2;
+    private const int Committer = 3;
+
+    /// <summary>Runner results checked before the runner can be judged useless for the block.</summary>
+    private const int JudgeAfter = 16;
+
+    private readonly EvmBlock _block;
+    private readonly BlockStateOverlay _state;
+    private readonly RunAheadScratch _scratch;
+    private readonly CommittedState _committed;
+    private readonly int _count;
+    private readonly int _distance;
+
+    /// <summary>How close to the committer the runner goes on with a run (half the distance it starts at).</summary>
+    private readonly int _closest;
+
+    /// <summary>How far ahead of the committer the runner goes before it waits (four times the distance).</summary>
+    private readonly int _farthest;
+    private readonly Address _coinbase;
+
+    // Per transaction: its state, and what the runner left for the committer (written before the state turns Ran).
+    private readonly TransactionSlot[] _slots;
+
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    /// <summary>The transaction the committer is at (the runner starts its runs past it); written for every transaction, so alone on its line.</summary>
+    private PaddedCounter _committing;
+
+    /// <summary>Runs up to this one are discarded: none of their results may be taken (written by the committer only).</summary>
+    private volatile int _discardedRuns;
+
+    /// <summary>The runner must stop (the committer no longer publishes, or the block is done or failed).</summary>
+    private volatile bool _runnerStopped;
+
+    private int _workersRemaining = 2;
+    private Exception? _failure;
+    private BlockReceiptBuilder? _receipts;
+    private StateChanges? _changes;
+
+    // Statistics (each written by one thread).
+    private long _ownExecutions;
+    private PaddedCounter _runnerExecutions;
+    private long _checked;
+    private long _rejected;
+    private long _wasted;
+    private long _taken;
+    private long _waits;
+
+
+    /// <param name="block">The block.</param>
+    /// <param name="preState">The state before the block.</param>
+    /// <param name="state">The block's overlay over <paramref name="preState"/>, with the system call's writes (if any) applied: the committer's state.</param>
+    /// <param name="systemWrites">What the block's system call wrote, or null.</param>
+    /// <param name="scratch">The tables and EVMs kept from block to block (this block's alone while it runs).</param>
+    /// <param name="distance">How far past the committer the runner starts a run.</param>
+    public RunAheadBlock(EvmBlock block, StateSnapshot preState, BlockStateOverlay state, TransactionWriteSet? systemWrites, RunAheadScratch scratch, int distance)
+    {
+        _block = block;
+        _state = state;
+        _scratch = scratch;
+        _committed = scratch.Committed;
+        _count = block.Transactions.Count;
+        _distance = Math.Max(1, distance);
+        _closest = Math.Max(1, _distance / 2);
+        _farthest = _distance * 4;
+        _coinbase = block.Context.Coinbase;
+        _slots = new TransactionSlot[_count];
+
+        _committed.Begin(preState, _coinbase);
+        if (systemWrites is not null)
+        {
+            // What the block's system call wrote is committed state too (it never deletes or wipes).
+            Publish(systemWrites);
+        }
+    }
+
+    public Task Completion => _completion.Task;
+
+    public void Run(int workerIndex)
+    {
+        try
+        {
+            if (workerIndex == 0)
+            {
+                Commit();
+            }
+            else if (workerIndex == 1)
+            {
+                RunAhead();
+            }
+        }
+        catch (Exception failure)
+        {
+            Interlocked.CompareExchange(ref _failure, failure, null);
+            _runnerStopped = true;
+        }
+
+        if (Interlocked.Decrement(ref _workersRemaining) == 0)
+        {
+            if (_failure is { } failure)
+            {
+                _completion.TrySetException(failure);
+            }
+            else
+            {
+                _completion.TrySetResult();
+            }
+        }
+    }
+
+    public void Abandon(Exception reason) => _completion.TrySetException(reason);
+
+    /// <summary>The receipts and the block's changes, once <see cref="Completion"/> is done without a failure.</summary>
+    public (BlockReceiptBuilder Receipts, StateChanges Changes) Result() => (_receipts!, _changes!);
+
+    public BlockExecutionStats Stats() => new()
+    {
+        Mode = BlockExecutionMode.RunAhead,
+        TransactionCount = _count,
+        WorkerCount = 2,
+        Executions = _ownExecutions + _runnerExecutions.Value,
+        ReExecutions = _wasted,
+        Validations = _checked,
+        ValidationAborts = _rejected,
+        DependencySuspensions = _waits,
+        Elapsed = Stopwatch.GetElapsedTime(_started),
+    };
+
+    /// <summary>The committer: every transaction in order, each the runner's checked result or its own execution.</summary>
+    private void Commit()
+    {
+        var processor = _scratch.CommitterProcessor;
+        var receipts = new BlockReceiptBuilder(_block, processor.Spec);
+        try
+        {
+            for (var index = 0; index < _count; index++)
+            {
+                Volatile.Write(ref _committing.Value, index);
+                ref var slot = ref _slots[index];
+                if (Interlocked.CompareExchange(ref slot.Status, Committer, Free) == Free)
+                {
+                    ExecuteOwn(index, processor, receipts);
+                    continue;
+                }
+
+                if (Volatile.Read(ref slot.Status) != Ran)
+                {
+                    _waits++;
+                    var wait = default(SpinWait);
+                    while (Volatile.Read(ref slot.Status) != Ran)
+                    {
+                        wait.SpinOnce(sleep1Threshold: -1);
+                    }
+                }
+
+                if (TakeRunners(ref slot, receipts))
+                {
+                    continue;
+                }
+
+                ExecuteOwn(index, processor, receipts);
+            }
+        }
+        finally
+        {
+            _runnerStopped = true;
+        }
+
+        WithdrawalProcessor.Apply(_state, _block.Withdrawals);
+        _receipts = receipts;
+        _changes = _state.ToChanges();
+    }
+
+    private void ExecuteOwn(int index, TransactionProcessor processor, BlockReceiptBuilder receipts)
+    {
+        var result = processor.Execute(_block.Transactions[index], _block.Context, _state);
+        _ownExecutions++;
+        receipts.Add(TransactionOutcome.From(result));
+        _state.Apply(result.WriteSet);
+        Publish(result.WriteSet);
+    }
+
+    /// <summary>Commits the runner's result for the transaction if it stands; false when the committer must execute it.</summary>
+    private bool TakeRunners(ref TransactionSlot slot, BlockReceiptBuilder receipts)
+    {
+        var ran = slot.Result;
+        slot.Result = null;
+        if (_runnerStopped || slot.Run <= _discardedRuns)
+        {
+            // Nothing was published since the runner stopped, so nothing can be checked; a discarded run's results
+            // were built on one that failed.
+            return Wasted();
+        }
+
+        _checked++;
+        if (ran is null || _committed.ChangedSince(ran.Reads, ran.StartedAfter))
+        {
+            // This run's later results were built on this one: none of them may be taken.
+            _discardedRuns = slot.Run;
+            _rejected++;
+            return Wasted();
+        }
+
+        var result = ran.Result;
+        receipts.Add(ran.Outcome);
+        _state.Apply(result.WriteSet);
+        _state.AddBalance(_coinbase, result.CoinbasePayment);
+        Publish(result.WriteSet);
+        _taken++;
+        return true;
+    }
+
+    private bool Wasted()
+    {
+        _wasted++;
+        if (!_runnerStopped && _wasted + _taken >= JudgeAfter && _wasted * 2 > _taken + _wasted)
+        {
+            // Most of the runner's work is wasted (a chain, one pool for all): the committer goes on alone.
+            _runnerStopped = true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Publishes a commit's writes for the runner (not the coinbase's, which the runner never uses).</summary>
+    private void Publish(TransactionWriteSet writes)
+    {
+        if (_runnerStopped)
+        {
+            return;
+        }
+
+        foreach (var write in writes.Accounts)
+        {
+            if ((write.Deleted || write.StorageCleared) && write.Address != _coinbase)
+            {
+                // The published state keeps no deletions: the runner stops, and nothing it did is taken any more.
+                _runnerStopped = true;
+                return;
+            }
+        }
+
+        _committed.BeginCommit();
+        foreach (var write in writes.Accounts)
+        {
+            if (write.Address != _coinbase)
+            {
+                var exists = _state.TryGetAccount(write.Address, out var account);
+                _committed.PublishAccount(write.Address, account, exists);
+            }
+        }
+
+        foreach (var write in writes.Storage)
+        {
+            if (write.Address != _coinbase)
+            {
+                _committed.PublishSlot(write.Address, write.Slot, write.Value);
+            }
+        }
+
+        _committed.EndCommit();
+    }
+
+    /// <summary>The runner: runs of transactions past the committer, each over a fresh overlay on the committed state.</summary>
+    private void RunAhead()
+    {
+        var processor = _scratch.RunnerProcessor;
+        var next = 0;
+        var run = 0;
+        while (!_runnerStopped)
+        {
+            var start = Math.Max(next, Volatile.Read(ref _committing.Value) + _distance);
+            if (start >= _count)
+            {
+                return;
+            }
+
+            run++;
+            var overlay = new BlockStateOverlay(_committed, _block.BlockHashes);
+            for (var index = start; index < _count; index++)
+            {
+                // The committer is close: it would wait for each result as it comes. Better it executes the next few
+                // itself while the runner starts again further on.
+                if (_runnerStopped || run <= _discardedRuns
+                    || index - Volatile.Read(ref _committing.Value) < _closest
+                    || Interlocked.CompareExchange(ref _slots[index].Status, Running, Free) != Free)
+                {
+                    break;
+                }
+
+                // Too far ahead (the committer started late, or is executing a long stretch itself): every commit in
+                // between may change what this transaction reads, and a failed check discards the rest of the run.
+                if (index - Volatile.Read(ref _committing.Value) > _farthest)
+                {
+                    var wait = default(SpinWait);
+                    while (index - Volatile.Read(ref _committing.Value) > _farthest && !_runnerStopped)
+                    {
+                        wait.SpinOnce(sleep1Threshold: -1);
+                    }
+                }
+
+                next = index + 1;
+                if (!RunOne(index, run, processor, overlay))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Executes one claimed transaction and leaves its result; false when the run cannot go on past it.</summary>
+    private bool RunOne(int index, int run, TransactionProcessor processor, BlockStateOverlay overlay)
+    {
+        ref var slot = ref _slots[index];
+        RunnerResult? ran = null;
+        try
+        {
+            var startedAfter = _committed.StartTransaction();
+            var result = processor.Execute(_block.Transactions[index], _block.Context, overlay);
+            _runnerExecutions.Value++;
+            if (result is { IsRejected: false } && !_committed.TouchedCoinbase && !DeletesOrWipes(result.WriteSet))
+            {
+                // Applied before the reads are taken: the overlay reads the committed state for accounts it has not seen yet.
+                overlay.Apply(result.WriteSet);
+                ran = new RunnerResult(result, TransactionOutcome.From(result), _committed.Reads.ToArray(), startedAfter);
+            }
+        }
+        catch (Exception)
+        {
+            // A read may have been torn by a commit beside it; whatever went wrong, the committer runs it itself.
+            ran = null;
+        }
+        finally
+        {
+            // Always: the committer waits for it.
+            slot.Result = ran;
+            slot.Run = run;
+            Volatile.Write(ref slot.Status, Ran);
+        }
+
+        return ran is not null;
+    }
+
+    private static bool DeletesOrWipes(TransactionWriteSet writes)
+    {
+        foreach (var write in writes.Accounts)
+        {
+            if (write.Deleted || write.StorageCleared)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>
+/// One transaction's place in <see cref="RunAheadBlock"/>: its state and the runner's result, on a 64-byte line of its
+/// own, since the runner writes one while the committer reads another a few transactions back.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 64)]
+internal struct TransactionSlot
+{
+    [FieldOffset(0)]
+    public RunnerResult? Result;
+
+    [FieldOffset(8)]
+    public int Status;
+
+    /// <summary>The runner's run that executed it.</summary>
+    [FieldOffset(12)]
+    public int Run;
+}
+
+/// <summary>What the runner left of a transaction it executed: the result, its receipt's outcome, and the reads to check.</summary>
+internal sealed record RunnerResult(TransactionResult Result, TransactionOutcome Outcome, int[] Reads, int StartedAfter);
+
+/// <summary>What <see cref="RunAheadBlock"/> keeps from block to block: the published state and the two threads' EVMs.</summary>
+internal sealed class RunAheadScratch
+{
+    public RunAheadScratch(EvmSpec spec, Hyperion.Evm.Precompiles.PrecompileTable precompiles)
+    {
+        CommitterProcessor = new TransactionProcessor(spec, precompiles, buildReadSet: false);
+        RunnerProcessor = new TransactionProcessor(spec, precompiles, deferCoinbasePayment: true, buildReadSet: false);
+    }
+
+    public CommittedState Committed { get; } = new();
+
+    /// <summary>Pays the coinbase inside each transaction, as the sequential executor does.</summary>
+    public TransactionProcessor CommitterProcessor { get; }
+
+    /// <summary>Leaves the coinbase's tip to the committer, so that transactions do not all read and write it.</summary>
+    public TransactionProcessor RunnerProcessor { get; }
+}
