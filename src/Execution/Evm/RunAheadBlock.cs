@@ -277,8 +277,11 @@ internal sealed class RunAheadBlock : IWorkerJob
             return;
         }
 
-        foreach (var write in writes.Accounts)
+        var accounts = writes.Accounts;
+        var storage = writes.Storage;
+        for (var index = 0; index < accounts.Count; index++)
         {
+            var write = accounts[index];
             if ((write.Deleted || write.StorageCleared) && write.Address != _coinbase)
             {
                 // The published state keeps no deletions: the runner stops, and nothing it did is taken any more.
@@ -288,17 +291,21 @@ internal sealed class RunAheadBlock : IWorkerJob
         }
 
         _committed.BeginCommit();
-        foreach (var write in writes.Accounts)
+        for (var index = 0; index < accounts.Count; index++)
         {
+            var write = accounts[index];
             if (write.Address != _coinbase)
             {
-                var exists = _state.TryGetAccount(write.Address, out var account);
-                _committed.PublishAccount(write.Address, account, exists);
+                // Published as having no storage, whatever it has: that only matters to a creation at the address
+                // (EIP-7610), and a creation that goes ahead wipes the new account's storage, so its result is never
+                // taken. Saying it has storage when it has none would be the unsafe direction.
+                _committed.PublishAccount(write.Address, new AccountInfo(write.Nonce, write.Balance, write.CodeHash), exists: true);
             }
         }
 
-        foreach (var write in writes.Storage)
+        for (var index = 0; index < storage.Count; index++)
         {
+            var write = storage[index];
             if (write.Address != _coinbase)
             {
                 _committed.PublishSlot(write.Address, write.Slot, write.Value);
