@@ -12,8 +12,8 @@ namespace Hyperion.Execution.Evm;
 /// even torn; what makes the runner's results safe is the stamps. Before it publishes a location the committer stamps
 /// it with the number of the commit that writes it, and only after the whole commit does it publish that number
 /// (<see cref="EndCommit"/>). The runner notes the number when a transaction starts and records every location it reads
-/// here; its result stands only if no location it read was stamped later (<see cref="ChangedSince"/>). A read that
-/// missed a write, or caught it halfway, always sees a later stamp.
+/// (<see cref="RunnerView"/>); its result stands only if no location it read was stamped later (<see cref="ChangedSince"/>).
+/// A read that missed a write, or caught it halfway, always sees a later stamp.
 /// </summary>
 /// <remarks>
 /// Stamps live in one array indexed by a hash of the location, so two locations can share a stamp: a write to one then
@@ -119,10 +119,7 @@ internal sealed class CommittedState : IStateReader
 
     public bool TryGetAccount(in Address address, out AccountInfo account)
     {
-        var hash = address.GetHashCode();
-        Record(hash);
-        _record.TouchedCoinbase |= address == _coinbase;
-        if (_accounts.TryGetValue(address, hash, out var published))
+        if (_accounts.TryGetValue(address, address.GetHashCode(), out var published))
         {
             account = published.Account;
             return published.Exists;
@@ -134,10 +131,7 @@ internal sealed class CommittedState : IStateReader
     public UInt256 GetStorage(in Address address, in UInt256 slot)
     {
         var cell = new StorageCell(address, slot);
-        var hash = cell.GetHashCode();
-        Record(hash);
-        _record.TouchedCoinbase |= address == _coinbase;
-        return _slots.TryGetValue(cell, hash, out var value) ? value : _start.GetStorage(address, slot);
+        return _slots.TryGetValue(cell, cell.GetHashCode(), out var value) ? value : _start.GetStorage(address, slot);
     }
 
     /// <summary>Code is never published: a commit that deploys code wipes the new account's storage, which stops the runner.</summary>
@@ -145,6 +139,37 @@ internal sealed class CommittedState : IStateReader
 
     /// <summary>The runner's overlay answers block hashes itself.</summary>
     public Hash256 GetBlockHash(ulong number) => Hash256.Zero;
+
+    /// <summary>
+    /// Adds the stamps of what <paramref name="writes"/> wrote to <paramref name="stamps"/>: each location, and the
+    /// account of every slot (the runner's overlay took that account's fields from the committed state when it first
+    /// wrote the slot, so a later read of them came from that write too).
+    /// </summary>
+    public static void AddWriteStamps(TransactionWriteSet writes, HashSet<int> stamps)
+    {
+        foreach (var write in writes.Accounts)
+        {
+            stamps.Add(StampOf(write.Address.GetHashCode()));
+        }
+
+        foreach (var write in writes.Storage)
+        {
+            stamps.Add(StampOf(write.Address.GetHashCode()));
+            stamps.Add(StampOf(new StorageCell(write.Address, write.Slot).GetHashCode()));
+        }
+    }
+
+    private void RecordAccount(in Address address)
+    {
+        Record(address.GetHashCode());
+        _record.TouchedCoinbase |= address == _coinbase;
+    }
+
+    private void RecordSlot(in Address address, in UInt256 slot)
+    {
+        Record(new StorageCell(address, slot).GetHashCode());
+        _record.TouchedCoinbase |= address == _coinbase;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int StampOf(int hash) => (int)(((uint)hash * 0x9E3779B1u) >> (32 - StampBits));
@@ -167,6 +192,37 @@ internal sealed class CommittedState : IStateReader
 
         [FieldOffset(68)]
         public bool TouchedCoinbase;
+    }
+
+    /// <summary>
+    /// What the runner's EVM reads through: its run's overlay (its own writes over this committed state), with every
+    /// read recorded, those the overlay answers from its own writes included: a rejected result's writes stay in the
+    /// overlay, and the run's later results that read them must be told apart (<see cref="AddWriteStamps"/>).
+    /// </summary>
+    public sealed class RunnerView(CommittedState committed) : IStateReader
+    {
+        private BlockStateOverlay? _overlay;
+
+        private BlockStateOverlay Overlay => _overlay ?? throw new InvalidOperationException("No run has begun.");
+
+        /// <summary>Starts a run: a fresh overlay over the committed state.</summary>
+        public BlockStateOverlay BeginRun(IReadOnlyDictionary<ulong, Hash256> blockHashes) => _overlay = new BlockStateOverlay(committed, blockHashes);
+
+        public bool TryGetAccount(in Address address, out AccountInfo account)
+        {
+            committed.RecordAccount(address);
+            return Overlay.TryGetAccount(address, out account);
+        }
+
+        public UInt256 GetStorage(in Address address, in UInt256 slot)
+        {
+            committed.RecordSlot(address, slot);
+            return Overlay.GetStorage(address, slot);
+        }
+
+        public byte[] GetCode(in Hash256 codeHash) => Overlay.GetCode(codeHash);
+
+        public Hash256 GetBlockHash(ulong number) => Overlay.GetBlockHash(number);
     }
 
     private readonly record struct PublishedAccount(AccountInfo Account, bool Exists);

@@ -31,11 +31,13 @@ namespace Hyperion.Execution.Evm;
 ///     └──────────────────────► Committer ──► committer executes it
 /// </code>
 /// The runner works in runs: it starts a fresh overlay at a transaction a short distance past the committer
-/// (<see cref="BlockStmOptions.RunAheadDistance"/>) and goes on in order, applying each result to its overlay, until it
-/// finds a transaction the committer has claimed (then it starts a new run further on), a result it cannot use (it
-/// read the coinbase, which the committer credits after every transaction; it was rejected or threw; it deletes an
-/// account or wipes storage), or the committer discards the run (one of its results failed the check, so the later
-/// ones, built on it, are discarded too). A commit that deletes an account or wipes storage stops the runner for the
+/// (<see cref="BlockStmOptions.RunAheadDistance"/>) and goes on in order, applying each result to its overlay, until
+/// the committer comes close (then it starts a new run further on, and the committer executes the few in between),
+/// it finds a transaction the committer has claimed, a result it cannot use (it read the coinbase, which the committer
+/// credits after every transaction; it was rejected or threw; it deletes an account or wipes storage), or one of the
+/// run's results fails the committer's check. Such a result's writes stay in the run's overlay, so the committer stamps
+/// everything it read and wrote: the run's later results that read any of it fail their own checks, the others are
+/// taken, and the runner starts a new run. A commit that deletes an account or wipes storage stops the runner for the
 /// rest of the block (the published state keeps no deletions), and so does a runner whose results mostly fail (a
 /// chain, one pool for everything): the committer then goes on alone, at sequential speed.
 /// </para>
@@ -73,8 +75,15 @@ internal sealed class RunAheadBlock : IWorkerJob
     /// <summary>The transaction the committer is at (the runner starts its runs past it); written for every transaction, so alone on its line.</summary>
     private PaddedCounter _committing;
 
-    /// <summary>Runs up to this one are discarded: none of their results may be taken (written by the committer only).</summary>
-    private volatile int _discardedRuns;
+    /// <summary>
+    /// The last run with a rejected result: its overlay holds that result's writes, so the runner starts a new run
+    /// (written by the committer only). Its other results are still checked one by one.
+    /// </summary>
+    private volatile int _staleRun;
+
+    /// <summary>The writes (as stamps) of <see cref="_poisonedRun"/>'s rejected results, which its overlay still holds (the committer's).</summary>
+    private readonly HashSet<int> _poisoned = [];
+    private int _poisonedRun;
 
     /// <summary>The runner must stop (the committer no longer publishes, or the block is done or failed).</summary>
     private volatile bool _runnerStopped;
@@ -232,18 +241,31 @@ internal sealed class RunAheadBlock : IWorkerJob
     {
         var ran = slot.Result;
         slot.Result = null;
-        if (_runnerStopped || slot.Run <= _discardedRuns)
+        if (_runnerStopped)
         {
-            // Nothing was published since the runner stopped, so nothing can be checked; a discarded run's results
-            // were built on one that failed.
+            // Nothing was published since the runner stopped, so nothing can be checked.
             return Wasted();
         }
 
         _checked++;
-        if (ran is null || _committed.ChangedSince(ran.Reads, ran.StartedAfter))
+        if (ran is null)
         {
-            // This run's later results were built on this one: none of them may be taken.
-            _discardedRuns = slot.Run;
+            _rejected++;
+            return Wasted();
+        }
+
+        if (slot.Run != _poisonedRun)
+        {
+            _poisonedRun = slot.Run;
+            _poisoned.Clear();
+        }
+
+        if (ReadsAny(ran.Reads, _poisoned) || _committed.ChangedSince(ran.Reads, ran.StartedAfter))
+        {
+            // Its writes stay in the run's overlay: the run's later results that read any of them (or read this one's
+            // rejected successors) are rejected too; the others stand on their own checks. The runner starts a new run.
+            CommittedState.AddWriteStamps(ran.Result.WriteSet, _poisoned);
+            _staleRun = slot.Run;
             _rejected++;
             return Wasted();
         }
@@ -255,6 +277,24 @@ internal sealed class RunAheadBlock : IWorkerJob
         Publish(result.WriteSet);
         _taken++;
         return true;
+    }
+
+    private static bool ReadsAny(int[] reads, HashSet<int> stamps)
+    {
+        if (stamps.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var read in reads)
+        {
+            if (stamps.Contains(read))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool Wasted()
@@ -319,6 +359,7 @@ internal sealed class RunAheadBlock : IWorkerJob
     private void RunAhead()
     {
         var processor = _scratch.RunnerProcessor;
+        var view = _scratch.RunnerView;
         var next = 0;
         var run = 0;
         while (!_runnerStopped)
@@ -330,12 +371,12 @@ internal sealed class RunAheadBlock : IWorkerJob
             }
 
             run++;
-            var overlay = new BlockStateOverlay(_committed, _block.BlockHashes);
+            var overlay = view.BeginRun(_block.BlockHashes);
             for (var index = start; index < _count; index++)
             {
                 // The committer is close: it would wait for each result as it comes. Better it executes the next few
                 // itself while the runner starts again further on.
-                if (_runnerStopped || run <= _discardedRuns
+                if (_runnerStopped || run <= _staleRun
                     || index - Volatile.Read(ref _committing.Value) < _closest
                     || Interlocked.CompareExchange(ref _slots[index].Status, Running, Free) != Free)
                 {
@@ -354,7 +395,7 @@ internal sealed class RunAheadBlock : IWorkerJob
                 }
 
                 next = index + 1;
-                if (!RunOne(index, run, processor, overlay))
+                if (!RunOne(index, run, processor, view, overlay))
                 {
                     break;
                 }
@@ -363,14 +404,14 @@ internal sealed class RunAheadBlock : IWorkerJob
     }
 
     /// <summary>Executes one claimed transaction and leaves its result; false when the run cannot go on past it.</summary>
-    private bool RunOne(int index, int run, TransactionProcessor processor, BlockStateOverlay overlay)
+    private bool RunOne(int index, int run, TransactionProcessor processor, CommittedState.RunnerView view, BlockStateOverlay overlay)
     {
         ref var slot = ref _slots[index];
         RunnerResult? ran = null;
         try
         {
             var startedAfter = _committed.StartTransaction();
-            var result = processor.Execute(_block.Transactions[index], _block.Context, overlay);
+            var result = processor.Execute(_block.Transactions[index], _block.Context, view);
             _runnerExecutions.Value++;
             if (result is { IsRejected: false } && !_committed.TouchedCoinbase && !DeletesOrWipes(result.WriteSet))
             {
@@ -437,9 +478,13 @@ internal sealed class RunAheadScratch
     {
         CommitterProcessor = new TransactionProcessor(spec, precompiles, buildReadSet: false);
         RunnerProcessor = new TransactionProcessor(spec, precompiles, deferCoinbasePayment: true, buildReadSet: false);
+        RunnerView = new CommittedState.RunnerView(Committed);
     }
 
     public CommittedState Committed { get; } = new();
+
+    /// <summary>What the runner's EVM reads through (over <see cref="Committed"/>).</summary>
+    public CommittedState.RunnerView RunnerView { get; }
 
     /// <summary>Pays the coinbase inside each transaction, as the sequential executor does.</summary>
     public TransactionProcessor CommitterProcessor { get; }

@@ -17,11 +17,13 @@ public sealed class CommittedStateTests
         state.Begin(StateSnapshot.Empty, Coinbase);
         Publish(state, Alice, balance: 5);
 
+        var view = new CommittedState.RunnerView(state);
+        view.BeginRun(new Dictionary<ulong, Hash256>());
         var started = state.StartTransaction();
-        Assert.True(state.TryGetAccount(Alice, out var alice));
+        Assert.True(view.TryGetAccount(Alice, out var alice));
         Assert.Equal(new UInt256(5), alice.Balance);
-        Assert.False(state.TryGetAccount(Bob, out _));
-        Assert.Equal(UInt256.Zero, state.GetStorage(Bob, UInt256.One));
+        Assert.False(view.TryGetAccount(Bob, out _));
+        Assert.Equal(UInt256.Zero, view.GetStorage(Bob, UInt256.One));
         var reads = state.Reads.ToArray();
         Assert.Equal(3, reads.Length);
         Assert.False(state.ChangedSince(reads, started));
@@ -37,7 +39,7 @@ public sealed class CommittedStateTests
         state.PublishSlot(Bob, UInt256.One, new UInt256(9));
         state.EndCommit();
         Assert.True(state.ChangedSince(reads, started));
-        Assert.Equal(new UInt256(9), state.GetStorage(Bob, UInt256.One));
+        Assert.Equal(new UInt256(9), view.GetStorage(Bob, UInt256.One));
     }
 
     [Fact]
@@ -46,14 +48,17 @@ public sealed class CommittedStateTests
         var state = new CommittedState();
         state.Begin(StateSnapshot.Empty, Coinbase);
         Publish(state, Alice, balance: 5);
+        var view = new CommittedState.RunnerView(state);
+        view.BeginRun(new Dictionary<ulong, Hash256>());
         state.StartTransaction();
-        state.TryGetAccount(Coinbase, out _);
+        view.TryGetAccount(Coinbase, out _);
         Assert.True(state.TouchedCoinbase);
 
         state.Begin(StateSnapshot.Empty, Coinbase);
         var started = state.StartTransaction();
         Assert.False(state.TouchedCoinbase);
-        Assert.False(state.TryGetAccount(Alice, out _));
+        view.BeginRun(new Dictionary<ulong, Hash256>());
+        Assert.False(view.TryGetAccount(Alice, out _));
 
         // The last block's stamps are all below the new start: nothing reads as changed.
         Assert.False(state.ChangedSince(state.Reads, started));

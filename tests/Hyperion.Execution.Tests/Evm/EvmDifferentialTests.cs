@@ -133,6 +133,48 @@ public sealed class EvmDifferentialTests
         }
     }
 
+    /// <summary>
+    /// A runner result rejected for a stale read may have written what its real run does not (a gate opened over a flag
+    /// the committer raised meanwhile); its writes stay in the run's overlay, so a later result of the run that read
+    /// them (the copy of the gate) must be rejected too, even though nothing committed touched what it read.
+    /// </summary>
+    [Fact]
+    public void A_result_built_on_a_rejected_one_is_rejected_too()
+    {
+        const int Contracts = 40;
+        var builder = new WorkloadBuilder(accounts: Contracts * 3, seed: 23);
+        var sender = 0;
+        for (var contract = 0; contract < Contracts; contract++)
+        {
+            var address = Address.Parse($"0x{0xf1a9_0000 + contract:x40}");
+            builder.Deploy(address, TestContracts.FlagGate);
+            foreach (var call in new[] { 0, 1, 2 })
+            {
+                builder.Add(sender++, address, data: new UInt256((ulong)call).ToBigEndian(), gas: 100_000);
+            }
+        }
+
+        var workload = builder.Build("flag, gate, copy");
+        var expected = new SequentialBlockExecutor().Execute(workload.Block, workload.PreState);
+        foreach (var distance in new[] { 1, 2, 3, 4 })
+        {
+            for (var repeat = 0; repeat < 5; repeat++)
+            {
+                using var parallel = new ParallelBlockExecutor(new BlockStmOptions
+                {
+                    ThreadCount = 2,
+                    SequentialBelowTransactionCount = 0,
+                    FallBackOnDependencyChains = false,
+                    RunAheadDistance = distance,
+                });
+                var actual = parallel.Execute(workload.Block, workload.PreState);
+                Assert.Equal(BlockExecutionMode.RunAhead, actual.Stats!.Mode);
+                BlockComparison.AssertSame(expected, actual, $"distance {distance} repeat {repeat}");
+                _output.WriteLine($"distance {distance} repeat {repeat}: {actual.Stats}");
+            }
+        }
+    }
+
     [Fact]
     public void A_block_mostly_from_one_sender_is_run_in_order_from_the_start()
     {

@@ -120,6 +120,28 @@ internal static class TestContracts
     public static readonly byte[] Sweeper = Assembler.Assemble("CALLER SELFDESTRUCT");
 
     /// <summary>Stores BALANCE(calldata word 0) at the slot named by that address: reads a balance others credit lazily.</summary>
+    /// <summary>
+    /// Three calls on one storage, by calldata word 0: 0 raises a flag (slot 0 += 1); 1 opens a gate only while the flag
+    /// is down (slot 0 zero: slot 1 = 1, otherwise nothing is written); 2 copies the gate (slot 2 = slot 1 + 1). A gate
+    /// call run over a stale flag writes a slot its real run does not, and a copy run after it reads that write.
+    /// </summary>
+    public static readonly byte[] FlagGate = Assembler.Assemble("""
+        PUSH 0 CALLDATALOAD
+        DUP1 ISZERO @raise JUMPI
+        PUSH 1 EQ @gate JUMPI
+        PUSH 1 SLOAD PUSH 1 ADD PUSH 2 SSTORE STOP
+
+        raise:
+        POP PUSH 0 SLOAD PUSH 1 ADD PUSH 0 SSTORE STOP
+
+        gate:
+        PUSH 0 SLOAD @closed JUMPI
+        PUSH 1 PUSH 1 SSTORE STOP
+
+        closed:
+        STOP
+        """);
+
     /// <summary>Stores the coinbase's balance (every tip before it, included) under the caller.</summary>
     public static readonly byte[] CoinbaseProbe = Assembler.Assemble("COINBASE BALANCE CALLER SSTORE STOP");
 
