@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Hyperion.Execution.Benchmarks;
 
-/// <summary>The command line: --workload, --txs, --accounts, --threads, and how many runs (--warmup, --repeat) and the seed.</summary>
+/// <summary>The command line: --workload, --txs, --accounts, --threads, how many runs (--warmup, --repeat), the seed, and the engine.</summary>
 internal sealed record BenchmarkOptions
 {
     public string Workload { get; init; } = "transfers";
@@ -24,6 +24,15 @@ internal sealed record BenchmarkOptions
     public int Repeat { get; init; } = 9;
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// How the parallel executor runs blocks the plain-transfer path does not take: <c>auto</c> (run-ahead on two
+    /// threads, Block-STM on more), <c>block-stm</c> (always Block-STM).
+    /// </summary>
+    public string Engine { get; init; } = "auto";
+
+    /// <summary>Run-ahead's distance (<see cref="BlockStmOptions.RunAheadDistance"/>).</summary>
+    public int RunAheadDistance { get; init; } = new BlockStmOptions().RunAheadDistance;
 
     /// <summary>
     /// Senders are recovered inside the timed block execution (a block imported from the network) rather than before
@@ -55,7 +64,9 @@ internal sealed record BenchmarkOptions
                 "--warmup" => options with { Warmup = Number(value) },
                 "--repeat" => options with { Repeat = Number(value) },
                 "--seed" => options with { Seed = Number(value) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --workload <name> --txs <n> --accounts <k> --threads <t> [--warmup <w>] [--repeat <r>] [--seed <s>] [--recover-senders] [--verbose]"),
+                "--engine" when value is "auto" or "block-stm" => options with { Engine = value },
+                "--run-ahead-distance" => options with { RunAheadDistance = Number(value) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --workload <name> --txs <n> --accounts <k> --threads <t> [--warmup <w>] [--repeat <r>] [--seed <s>] [--engine auto|block-stm] [--run-ahead-distance <d>] [--recover-senders] [--verbose]"),
             };
             i++;
         }

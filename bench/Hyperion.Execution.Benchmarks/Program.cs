@@ -22,7 +22,12 @@ if (args.Length > 0 && args[0] == "state-scale")
 var options = BenchmarkOptions.Parse(args);
 var workload = Workloads.Create(options.Workload, options.Transactions, options.Accounts, options.Seed);
 var sequential = new SequentialBlockExecutor();
-using var parallel = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = options.Threads });
+using var parallel = new ParallelBlockExecutor(new BlockStmOptions
+{
+    ThreadCount = options.Threads,
+    RunAheadOnTwoThreads = options.Engine == "auto",
+    RunAheadDistance = options.RunAheadDistance,
+});
 
 var sequentialTimes = new List<double>();
 var parallelRuns = new List<(double Milliseconds, long ReExecutions)>();

@@ -141,11 +141,10 @@ internal sealed class CommittedState : IStateReader
     public Hash256 GetBlockHash(ulong number) => Hash256.Zero;
 
     /// <summary>
-    /// Adds the stamps of what <paramref name="writes"/> wrote to <paramref name="stamps"/>: each location, and the
-    /// account of every slot (the runner's overlay took that account's fields from the committed state when it first
-    /// wrote the slot, so a later read of them came from that write too).
+    /// Adds the stamps of what <paramref name="writes"/> wrote to <paramref name="stamps"/>, and those of the accounts in
+    /// <paramref name="newEntries"/> (<see cref="NewEntries"/>): what a run's overlay holds because of one transaction.
     /// </summary>
-    public static void AddWriteStamps(TransactionWriteSet writes, HashSet<int> stamps)
+    public static void AddWriteStamps(TransactionWriteSet writes, int[] newEntries, HashSet<int> stamps)
     {
         foreach (var write in writes.Accounts)
         {
@@ -154,9 +153,40 @@ internal sealed class CommittedState : IStateReader
 
         foreach (var write in writes.Storage)
         {
-            stamps.Add(StampOf(write.Address.GetHashCode()));
             stamps.Add(StampOf(new StorageCell(write.Address, write.Slot).GetHashCode()));
         }
+
+        foreach (var stamp in newEntries)
+        {
+            stamps.Add(stamp);
+        }
+    }
+
+    /// <summary>
+    /// The stamps of the accounts whose entries applying <paramref name="writes"/> will create in <paramref name="overlay"/>
+    /// (call before applying them): a new entry takes the account's fields from the committed state as they are at that
+    /// moment, so a later read of them in the run came from this transaction's apply. Usually none or one or two.
+    /// </summary>
+    public static int[] NewEntries(TransactionWriteSet writes, BlockStateOverlay overlay)
+    {
+        List<int>? created = null;
+        foreach (var write in writes.Accounts)
+        {
+            if (!overlay.HasChanged(write.Address))
+            {
+                (created ??= []).Add(StampOf(write.Address.GetHashCode()));
+            }
+        }
+
+        foreach (var write in writes.Storage)
+        {
+            if (!overlay.HasChanged(write.Address))
+            {
+                (created ??= []).Add(StampOf(write.Address.GetHashCode()));
+            }
+        }
+
+        return created is null ? [] : [.. created];
     }
 
     private void RecordAccount(in Address address)

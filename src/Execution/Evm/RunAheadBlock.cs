@@ -96,6 +96,13 @@ internal sealed class RunAheadBlock : IWorkerJob
     // Statistics (each written by one thread).
     private long _ownExecutions;
     private PaddedCounter _runnerExecutions;
+
+    /// <summary>The committer's own transactions with logs, whose blooms are made once the block is committed.</summary>
+    private readonly List<int> _bloomsLeft = [];
+    private int _bloomsTaken;
+
+    /// <summary>Set once the committer is past the last transaction (or failed): the runner joins the blooms then.</summary>
+    private int _finishing;
     private long _checked;
     private long _rejected;
     private long _wasted;
@@ -143,6 +150,16 @@ internal sealed class RunAheadBlock : IWorkerJob
             else if (workerIndex == 1)
             {
                 RunAhead();
+                var wait = default(SpinWait);
+                while (Volatile.Read(ref _finishing) == 0)
+                {
+                    wait.SpinOnce(sleep1Threshold: -1);
+                }
+
+                if (Volatile.Read(ref _failure) is null)
+                {
+                    MakeBloomsLeft();
+                }
             }
         }
         catch (Exception failure)
@@ -220,18 +237,46 @@ internal sealed class RunAheadBlock : IWorkerJob
         finally
         {
             _runnerStopped = true;
+            _receipts = receipts;
+
+            // Released even when the block failed: the runner waits for it.
+            Volatile.Write(ref _finishing, 1);
         }
 
         WithdrawalProcessor.Apply(_state, _block.Withdrawals);
-        _receipts = receipts;
         _changes = _state.ToChanges();
+        MakeBloomsLeft();
+    }
+
+    /// <summary>Both threads, once every transaction is committed: the blooms of the committer's own transactions.</summary>
+    private void MakeBloomsLeft()
+    {
+        var receipts = _receipts!.Receipts;
+        const int Chunk = 32;
+        int start;
+        while ((start = Interlocked.Add(ref _bloomsTaken, Chunk) - Chunk) < _bloomsLeft.Count)
+        {
+            var end = Math.Min(start + Chunk, _bloomsLeft.Count);
+            for (var index = start; index < end; index++)
+            {
+                _ = receipts[_bloomsLeft[index]].Bloom;
+            }
+        }
     }
 
     private void ExecuteOwn(int index, TransactionProcessor processor, BlockReceiptBuilder receipts)
     {
         var result = processor.Execute(_block.Transactions[index], _block.Context, _state);
         _ownExecutions++;
-        receipts.Add(TransactionOutcome.From(result));
+
+        // Its logs' bloom waits for the end of the block, when both threads share what is left (the runner is idle
+        // then, and the committer is the one that holds the runner back now).
+        receipts.Add(TransactionOutcome.From(result, withBloom: false));
+        if (result.Logs.Count > 0)
+        {
+            _bloomsLeft.Add(index);
+        }
+
         _state.Apply(result.WriteSet);
         Publish(result.WriteSet);
     }
@@ -264,7 +309,7 @@ internal sealed class RunAheadBlock : IWorkerJob
         {
             // Its writes stay in the run's overlay: the run's later results that read any of them (or read this one's
             // rejected successors) are rejected too; the others stand on their own checks. The runner starts a new run.
-            CommittedState.AddWriteStamps(ran.Result.WriteSet, _poisoned);
+            CommittedState.AddWriteStamps(ran.Result.WriteSet, ran.NewEntries, _poisoned);
             _staleRun = slot.Run;
             _rejected++;
             return Wasted();
@@ -416,8 +461,9 @@ internal sealed class RunAheadBlock : IWorkerJob
             if (result is { IsRejected: false } && !_committed.TouchedCoinbase && !DeletesOrWipes(result.WriteSet))
             {
                 // Applied before the reads are taken: the overlay reads the committed state for accounts it has not seen yet.
+                var newEntries = CommittedState.NewEntries(result.WriteSet, overlay);
                 overlay.Apply(result.WriteSet);
-                ran = new RunnerResult(result, TransactionOutcome.From(result), _committed.Reads.ToArray(), startedAfter);
+                ran = new RunnerResult(result, TransactionOutcome.From(result), _committed.Reads.ToArray(), newEntries, startedAfter);
             }
         }
         catch (Exception)
@@ -468,8 +514,11 @@ internal struct TransactionSlot
     public int Run;
 }
 
-/// <summary>What the runner left of a transaction it executed: the result, its receipt's outcome, and the reads to check.</summary>
-internal sealed record RunnerResult(TransactionResult Result, TransactionOutcome Outcome, int[] Reads, int StartedAfter);
+/// <summary>
+/// What the runner left of a transaction it executed: the result, its receipt's outcome, the reads to check, and the
+/// accounts whose overlay entries its writes created (<see cref="CommittedState.NewEntries"/>).
+/// </summary>
+internal sealed record RunnerResult(TransactionResult Result, TransactionOutcome Outcome, int[] Reads, int[] NewEntries, int StartedAfter);
 
 /// <summary>What <see cref="RunAheadBlock"/> keeps from block to block: the published state and the two threads' EVMs.</summary>
 internal sealed class RunAheadScratch

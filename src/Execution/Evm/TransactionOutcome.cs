@@ -47,7 +47,8 @@ public sealed class TransactionOutcome
 
     /// <summary>
     /// The bloom of <see cref="Logs"/>, computed with the transaction (on the worker that ran it, under Block-STM);
-    /// null when there are no logs (most transfers), which saves every such transaction an empty 256-byte filter.
+    /// null when there are no logs (most transfers), which saves every such transaction an empty 256-byte filter, or
+    /// when it was left to the receipt (<see cref="From(TransactionResult, bool)"/>).
     /// </summary>
     public LogsBloom? Bloom { get; }
 
@@ -56,7 +57,13 @@ public sealed class TransactionOutcome
     /// <summary>The return or revert data of the top-level call.</summary>
     public byte[] Output { get; }
 
-    public static TransactionOutcome From(TransactionResult result)
+    public static TransactionOutcome From(TransactionResult result) => From(result, withBloom: true);
+
+    /// <summary>
+    /// The outcome, with the logs' bloom made now or (<paramref name="withBloom"/> false) left to the receipt, which
+    /// makes it on first use: for an executor that has a thread with less to do at the end of the block than now.
+    /// </summary>
+    public static TransactionOutcome From(TransactionResult result, bool withBloom)
     {
         ArgumentNullException.ThrowIfNull(result);
         return new TransactionOutcome(
@@ -65,7 +72,7 @@ public sealed class TransactionOutcome
             result.GasUsed,
             result.BlobGasUsed,
             result.Logs,
-            result.Logs.Count > 0 ? result.Bloom : null,
+            withBloom && result.Logs.Count > 0 ? result.Bloom : null,
             result.ContractAddress,
             result.Output);
     }
