@@ -16,7 +16,9 @@ namespace Hyperion.Execution.Evm;
 /// or one the engine finds and abandons) is run by the sequential executor instead, which is cheaper than the
 /// engine's own fallback through the location model. A block of plain value transfers only runs on its own path,
 /// scheduled by sender without the multi-version memory (<see cref="PlainTransferBlock"/>), and goes to the engine
-/// when anything falls outside that plan. One block at a time per executor; dispose to end its threads.
+/// when anything falls outside that plan. With exactly two threads, the blocks the engine would take run on a
+/// committer and a runner instead (<see cref="RunAheadBlock"/>, <see cref="BlockStmOptions.RunAheadOnTwoThreads"/>).
+/// One block at a time per executor; dispose to end its threads.
 /// </summary>
 public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
 {
