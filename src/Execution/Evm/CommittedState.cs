@@ -42,6 +42,9 @@ internal sealed class CommittedState : IStateReader
     private RunnerRecord _record;
 
     private StateSnapshot _start = StateSnapshot.Empty;
+
+    /// <summary>The last commit before this block: a location whose stamp is not above it was published in no commit of this block.</summary>
+    private int _blockStart;
     private Address _coinbase;
 
     // The runner's record of the current transaction's reads.
@@ -59,6 +62,8 @@ internal sealed class CommittedState : IStateReader
             Array.Clear(_stamps);
             _published.Value = 0;
         }
+
+        _blockStart = _published.Value;
     }
 
     // ---- The committer's side.
@@ -119,7 +124,8 @@ internal sealed class CommittedState : IStateReader
 
     public bool TryGetAccount(in Address address, out AccountInfo account)
     {
-        if (_accounts.TryGetValue(address, address.GetHashCode(), out var published))
+        var hash = address.GetHashCode();
+        if (_stamps[StampOf(hash)] > _blockStart && _accounts.TryGetValue(address, hash, out var published))
         {
             account = published.Account;
             return published.Exists;
@@ -131,7 +137,8 @@ internal sealed class CommittedState : IStateReader
     public UInt256 GetStorage(in Address address, in UInt256 slot)
     {
         var cell = new StorageCell(address, slot);
-        return _slots.TryGetValue(cell, cell.GetHashCode(), out var value) ? value : _start.GetStorage(address, slot);
+        var hash = cell.GetHashCode();
+        return _stamps[StampOf(hash)] > _blockStart && _slots.TryGetValue(cell, hash, out var value) ? value : _start.GetStorage(address, slot);
     }
 
     /// <summary>Code is never published: a commit that deploys code wipes the new account's storage, which stops the runner.</summary>
