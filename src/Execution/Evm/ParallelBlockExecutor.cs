@@ -207,7 +207,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         RunAheadBlock run;
         try
         {
-            run = new RunAheadBlock(block, preState, state, systemWrites, scratch, Options.RunAheadDistance);
+            run = new RunAheadBlock(block, preState, state, systemWrites, scratch, Options.RunAheadDistance, _engine.ThreadCount);
             _engine.Submit(run);
             run.Completion.GetAwaiter().GetResult();
         }

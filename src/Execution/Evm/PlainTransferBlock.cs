@@ -76,13 +76,12 @@ internal sealed class PlainTransferBlock : IWorkerJob
     private readonly AccountInfo[] _senderAfter;
     private readonly int[] _done;
 
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _started = Stopwatch.GetTimestamp();
     private int _next;
 
     /// <summary>How many transactions the plan covers so far (published a chunk at a time).</summary>
     private int _planned;
-    private int _workersRemaining;
+    private readonly WorkerJobCompletion _completion;
 
     /// <summary>Active workers done with the transactions: the finish starts when all are.</summary>
     private int _arrived;
@@ -101,7 +100,6 @@ internal sealed class PlainTransferBlock : IWorkerJob
     /// <summary>Per address number: whether the account existed before the block (known for senders from their first transaction).</summary>
     private readonly bool[] _existedBefore;
     private volatile bool _givenUp;
-    private Exception? _failure;
     private BlockReceiptBuilder? _receipts;
     private ExceptionDispatchInfo? _receiptsFailure;
     private StateChanges? _changes;
@@ -113,7 +111,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
         _workers = workers;
         _count = block.Transactions.Count;
         _activeWorkers = Math.Min(poolSize, Math.Max(1, _count / Chunk));
-        _workersRemaining = poolSize;
+        _completion = new WorkerJobCompletion(poolSize);
         _scratch = scratch;
         scratch.Prepare(_count);
         _sender = scratch.Sender;
@@ -237,24 +235,14 @@ internal sealed class PlainTransferBlock : IWorkerJob
         }
         catch (Exception failure)
         {
-            Interlocked.CompareExchange(ref _failure, failure, null);
+            _completion.Fail(failure);
             _givenUp = true;
         }
 
-        if (Interlocked.Decrement(ref _workersRemaining) == 0)
-        {
-            if (_failure is { } failure)
-            {
-                _completion.TrySetException(failure);
-            }
-            else
-            {
-                _completion.TrySetResult();
-            }
-        }
+        _completion.WorkerDone();
     }
 
-    public void Abandon(Exception reason) => _completion.TrySetException(reason);
+    public void Abandon(Exception reason) => _completion.Abandon(reason);
 
     /// <summary>
     /// The block's result once <see cref="Completion"/> is done: null when the block was given up (the overlay is then

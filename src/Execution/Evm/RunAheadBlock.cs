@@ -69,7 +69,6 @@ internal sealed class RunAheadBlock : IWorkerJob
     // Per transaction: its state, and what the runner left for the committer (written before the state turns Ran).
     private readonly TransactionSlot[] _slots;
 
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _started = Stopwatch.GetTimestamp();
 
     /// <summary>The transaction the committer is at (the runner starts its runs past it); written for every transaction, so alone on its line.</summary>
@@ -88,8 +87,7 @@ internal sealed class RunAheadBlock : IWorkerJob
     /// <summary>The runner must stop (the committer no longer publishes, or the block is done or failed).</summary>
     private volatile bool _runnerStopped;
 
-    private int _workersRemaining = 2;
-    private Exception? _failure;
+    private readonly WorkerJobCompletion _completion;
     private BlockReceiptBuilder? _receipts;
     private StateChanges? _changes;
 
@@ -116,8 +114,10 @@ internal sealed class RunAheadBlock : IWorkerJob
     /// <param name="systemWrites">What the block's system call wrote, or null.</param>
     /// <param name="scratch">The tables and EVMs kept from block to block (this block's alone while it runs).</param>
     /// <param name="distance">How far past the committer the runner starts a run.</param>
-    public RunAheadBlock(EvmBlock block, StateSnapshot preState, BlockStateOverlay state, TransactionWriteSet? systemWrites, RunAheadScratch scratch, int distance)
+    /// <param name="poolSize">The threads of the pool that runs the job (workers past the first two return at once).</param>
+    public RunAheadBlock(EvmBlock block, StateSnapshot preState, BlockStateOverlay state, TransactionWriteSet? systemWrites, RunAheadScratch scratch, int distance, int poolSize)
     {
+        _completion = new WorkerJobCompletion(poolSize);
         _block = block;
         _state = state;
         _scratch = scratch;
@@ -156,7 +156,7 @@ internal sealed class RunAheadBlock : IWorkerJob
                     wait.SpinOnce(sleep1Threshold: -1);
                 }
 
-                if (Volatile.Read(ref _failure) is null)
+                if (!_completion.HasFailed)
                 {
                     MakeBloomsLeft();
                 }
@@ -164,24 +164,14 @@ internal sealed class RunAheadBlock : IWorkerJob
         }
         catch (Exception failure)
         {
-            Interlocked.CompareExchange(ref _failure, failure, null);
+            _completion.Fail(failure);
             _runnerStopped = true;
         }
 
-        if (Interlocked.Decrement(ref _workersRemaining) == 0)
-        {
-            if (_failure is { } failure)
-            {
-                _completion.TrySetException(failure);
-            }
-            else
-            {
-                _completion.TrySetResult();
-            }
-        }
+        _completion.WorkerDone();
     }
 
-    public void Abandon(Exception reason) => _completion.TrySetException(reason);
+    public void Abandon(Exception reason) => _completion.Abandon(reason);
 
     /// <summary>The receipts and the block's changes, once <see cref="Completion"/> is done without a failure.</summary>
     public (BlockReceiptBuilder Receipts, StateChanges Changes) Result() => (_receipts!, _changes!);
