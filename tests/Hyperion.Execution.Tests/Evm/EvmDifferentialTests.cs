@@ -175,6 +175,33 @@ public sealed class EvmDifferentialTests
         }
     }
 
+    /// <summary>
+    /// One pool for every swap: each runner result reads what the commit before it wrote, so they all fail, and once
+    /// most of its results have failed the runner stops for the block (the committer goes on alone) rather than keep
+    /// executing every transaction for nothing.
+    /// </summary>
+    [Fact]
+    public void A_runner_whose_results_mostly_fail_stops_for_the_block()
+    {
+        var generated = Tests.Evm.Workloads.Amm(400, 40, pools: 1, seed: 9);
+        var expected = new SequentialBlockExecutor().Execute(generated.Block, generated.PreState);
+        using var parallel = new ParallelBlockExecutor(new BlockStmOptions
+        {
+            ThreadCount = 2,
+            SequentialBelowTransactionCount = 0,
+            FallBackOnDependencyChains = false,
+            RunAheadDistance = 1,
+        });
+        var actual = parallel.Execute(generated.Block, generated.PreState);
+        var stats = actual.Stats!;
+        BlockComparison.AssertSame(expected, actual, "one pool");
+        Assert.Equal(BlockExecutionMode.RunAhead, stats.Mode);
+        _output.WriteLine(stats.ToString());
+
+        // Judged after 16 results; a few more may be in flight when it stops.
+        Assert.InRange(stats.Executions - stats.TransactionCount, 0, 40);
+    }
+
     [Fact]
     public void A_block_mostly_from_one_sender_is_run_in_order_from_the_start()
     {
