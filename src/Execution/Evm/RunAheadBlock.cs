@@ -22,7 +22,7 @@ namespace Hyperion.Execution.Evm;
 /// executing it. Block-STM stays the engine for more threads, where a single committer would be the bottleneck.
 /// </para>
 /// <para>
-/// Each transaction's slot in <c>_status</c> goes through these states (a compare-and-swap decides the first step):
+/// Each transaction's slot (<see cref="TransactionSlot"/>) goes through these states (a compare-and-swap decides the first step):
 /// <code>
 ///            runner claims                 runner publishes its result
 ///   Free ─────────────────────► Running ───────────────────────────► Ran ──► committer validates: takes it, or
@@ -35,9 +35,9 @@ namespace Hyperion.Execution.Evm;
 /// the committer comes close (then it starts a new run further on, and the committer executes the few in between),
 /// it finds a transaction the committer has claimed, a result it cannot use (it read the coinbase, which the committer
 /// credits after every transaction; it was rejected or threw; it deletes an account or wipes storage), or one of the
-/// run's results fails the committer's check. Such a result's writes stay in the run's overlay, so the committer stamps
-/// everything it read and wrote: the run's later results that read any of it fail their own checks, the others are
-/// taken, and the runner starts a new run. A commit that deletes an account or wipes storage stops the runner for the
+/// run's results fails the committer's check. Such a result's writes stay in the run's overlay, so the committer keeps
+/// them (and the accounts whose overlay entries its apply created) as poisoned for that run: the run's later results
+/// that read any of them are rejected too, the others are taken on their own checks, and the runner starts a new run. A commit that deletes an account or wipes storage stops the runner for the
 /// rest of the block (the published state keeps no deletions), and so does a runner whose results mostly fail (a
 /// chain, one pool for everything): the committer then goes on alone, at sequential speed.
 /// </para>
@@ -91,22 +91,21 @@ internal sealed class RunAheadBlock : IWorkerJob
     private BlockReceiptBuilder? _receipts;
     private StateChanges? _changes;
 
-    // Statistics (each written by one thread).
-    private long _ownExecutions;
-    private PaddedCounter _runnerExecutions;
-
     /// <summary>The committer's own transactions with logs, whose blooms are made once the block is committed.</summary>
     private readonly List<int> _bloomsLeft = [];
     private int _bloomsTaken;
 
     /// <summary>Set once the committer is past the last transaction (or failed): the runner joins the blooms then.</summary>
     private int _finishing;
+
+    // Statistics: the runner's executions on a line of their own, the rest the committer's.
+    private PaddedCounter _runnerExecutions;
+    private long _ownExecutions;
     private long _checked;
     private long _rejected;
     private long _wasted;
     private long _taken;
     private long _waits;
-
 
     /// <param name="block">The block.</param>
     /// <param name="preState">The state before the block.</param>
@@ -409,17 +408,14 @@ internal sealed class RunAheadBlock : IWorkerJob
             var overlay = view.BeginRun(_block.BlockHashes);
             for (var index = start; index < _count; index++)
             {
-                // The committer is close: it would wait for each result as it comes. Better it executes the next few
-                // itself while the runner starts again further on.
-                if (_runnerStopped || run <= _staleRun
-                    || index - Volatile.Read(ref _committing.Value) < _closest
-                    || Interlocked.CompareExchange(ref _slots[index].Status, Running, Free) != Free)
+                if (_runnerStopped || run <= _staleRun)
                 {
                     break;
                 }
 
                 // Too far ahead (the committer started late, or is executing a long stretch itself): every commit in
-                // between may change what this transaction reads, and a failed check discards the rest of the run.
+                // between may change what this transaction reads, and a rejected result takes the ones that read its
+                // writes with it.
                 if (index - Volatile.Read(ref _committing.Value) > _farthest)
                 {
                     var wait = default(SpinWait);
@@ -427,6 +423,14 @@ internal sealed class RunAheadBlock : IWorkerJob
                     {
                         wait.SpinOnce(sleep1Threshold: -1);
                     }
+                }
+
+                // The committer is close: it would wait for each result as it comes. Better it executes the next few
+                // itself while the runner starts again further on.
+                if (index - Volatile.Read(ref _committing.Value) < _closest
+                    || Interlocked.CompareExchange(ref _slots[index].Status, Running, Free) != Free)
+                {
+                    break;
                 }
 
                 next = index + 1;
@@ -450,7 +454,7 @@ internal sealed class RunAheadBlock : IWorkerJob
             _runnerExecutions.Value++;
             if (result is { IsRejected: false } && !_committed.TouchedCoinbase && !DeletesOrWipes(result.WriteSet))
             {
-                // Applied before the reads are taken: the overlay reads the committed state for accounts it has not seen yet.
+                // Asked before applying: which accounts' entries the apply creates (from the committed state as it is now).
                 var newEntries = CommittedState.NewEntries(result.WriteSet, overlay);
                 overlay.Apply(result.WriteSet);
                 ran = new RunnerResult(result, TransactionOutcome.From(result), _committed.Reads.ToArray(), newEntries, startedAfter);
