@@ -17,7 +17,8 @@ namespace Hyperion.Execution.Evm;
 /// engine's own fallback through the location model. A block of plain value transfers only runs on its own path,
 /// scheduled by sender without the multi-version memory (<see cref="PlainTransferBlock"/>), and goes to the engine
 /// when anything falls outside that plan. With exactly two threads, the blocks the engine would take run on a
-/// committer and a runner instead (<see cref="RunAheadBlock"/>, <see cref="BlockStmOptions.RunAheadOnTwoThreads"/>).
+/// committer and a runner instead (<see cref="RunAheadBlock"/>, <see cref="BlockStmOptions.RunAheadOnTwoThreads"/>); with
+/// one, the sequential executor runs them (<see cref="BlockStmOptions.SequentialOnOneThread"/>).
 /// One block at a time per executor; dispose to end its threads.
 /// </summary>
 public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
@@ -90,6 +91,11 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
             && RunPlainTransfers(block, state, preState) is { } plain)
         {
             return plain;
+        }
+
+        if (Options.SequentialOnOneThread && _engine.ThreadCount == 1)
+        {
+            return RunSequentially(block, preState, attempt: null, recovered);
         }
 
         if (Options.RunAheadOnTwoThreads

@@ -48,6 +48,7 @@ public sealed class EvmDifferentialTests
                     FallBackOnDependencyChains = false,
                     PlainTransferPath = false,
                     RunAheadOnTwoThreads = false,
+                    SequentialOnOneThread = false,
                 });
                 var actual = parallel.Execute(generated.Block, generated.PreState);
                 Assert.Equal(BlockExecutionMode.Parallel, actual.Stats!.Mode);

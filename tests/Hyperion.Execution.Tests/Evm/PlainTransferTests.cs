@@ -213,8 +213,15 @@ public sealed class PlainTransferTests
             using var parallel = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = threads, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
             var actual = parallel.Execute(workload.Block, workload.PreState);
 
-            // On two threads the blocks the engine would take go to the committer and the runner instead.
-            Assert.Equal(mode == BlockExecutionMode.Parallel && threads == 2 ? BlockExecutionMode.RunAhead : mode, actual.Stats!.Mode);
+            // The blocks the engine would take go to the committer and the runner on two threads, and to the sequential
+            // executor on one.
+            var expectedMode = (mode, threads) switch
+            {
+                (BlockExecutionMode.Parallel, 1) => BlockExecutionMode.Sequential,
+                (BlockExecutionMode.Parallel, 2) => BlockExecutionMode.RunAhead,
+                _ => mode,
+            };
+            Assert.Equal(expectedMode, actual.Stats!.Mode);
             BlockComparison.AssertSame(expected, actual, $"{context} threads {threads}");
             if (mode == BlockExecutionMode.ParallelTransfers)
             {
