@@ -97,6 +97,7 @@ internal sealed class RunAheadBlock : IWorkerJob
 
     /// <summary>Set once the committer is past the last transaction (or failed): the runner joins the blooms then.</summary>
     private int _finishing;
+    private readonly object _finishingGate = new();
 
     // Statistics: the runner's executions on a line of their own, the rest the committer's.
     private PaddedCounter _runnerExecutions;
@@ -149,12 +150,7 @@ internal sealed class RunAheadBlock : IWorkerJob
             else if (workerIndex == 1)
             {
                 RunAhead();
-                var wait = default(SpinWait);
-                while (Volatile.Read(ref _finishing) == 0)
-                {
-                    wait.SpinOnce(sleep1Threshold: -1);
-                }
-
+                WaitForFinishing();
                 if (!_completion.HasFailed)
                 {
                     MakeBloomsLeft();
@@ -229,12 +225,38 @@ internal sealed class RunAheadBlock : IWorkerJob
             _receipts = receipts;
 
             // Released even when the block failed: the runner waits for it.
-            Volatile.Write(ref _finishing, 1);
+            lock (_finishingGate)
+            {
+                Volatile.Write(ref _finishing, 1);
+                Monitor.PulseAll(_finishingGate);
+            }
         }
 
         WithdrawalProcessor.Apply(_state, _block.Withdrawals);
         _changes = _state.ToChanges();
         MakeBloomsLeft();
+    }
+
+    /// <summary>
+    /// The runner, done with its runs, until the committer is past the last transaction: a short spin (its last runs
+    /// end close to the committer), then asleep, since a runner stopped early (a chain, a wipe) could wait for most of
+    /// the block, and a spinning thread would take a processor from the node's other work.
+    /// </summary>
+    private void WaitForFinishing()
+    {
+        var wait = default(SpinWait);
+        while (Volatile.Read(ref _finishing) == 0 && !wait.NextSpinWillYield)
+        {
+            wait.SpinOnce();
+        }
+
+        lock (_finishingGate)
+        {
+            while (Volatile.Read(ref _finishing) == 0)
+            {
+                Monitor.Wait(_finishingGate);
+            }
+        }
     }
 
     /// <summary>Both threads, once every transaction is committed: the blooms of the committer's own transactions.</summary>
