@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Hyperion.Core;
 using Hyperion.Evm;
+using Hyperion.Evm.Precompiles;
 
 namespace Hyperion.Execution.Evm;
 
@@ -127,7 +128,7 @@ internal sealed class RunAheadBlock : IWorkerJob
         _closest = Math.Max(1, _distance / 2);
         _farthest = _distance * 4;
         _coinbase = block.Context.Coinbase;
-        _slots = new TransactionSlot[_count];
+        _slots = scratch.Slots(_count);
 
         _committed.Begin(preState, _coinbase);
         if (systemWrites is not null)
@@ -539,7 +540,9 @@ internal sealed record RunnerResult(TransactionResult Result, TransactionOutcome
 /// <summary>What <see cref="RunAheadBlock"/> keeps from block to block: the published state and the two threads' EVMs.</summary>
 internal sealed class RunAheadScratch
 {
-    public RunAheadScratch(EvmSpec spec, Hyperion.Evm.Precompiles.PrecompileTable precompiles)
+    private TransactionSlot[] _slots = [];
+
+    public RunAheadScratch(EvmSpec spec, PrecompileTable precompiles)
     {
         CommitterProcessor = new TransactionProcessor(spec, precompiles, buildReadSet: false);
         RunnerProcessor = new TransactionProcessor(spec, precompiles, deferCoinbasePayment: true, buildReadSet: false);
@@ -547,6 +550,25 @@ internal sealed class RunAheadScratch
     }
 
     public CommittedState Committed { get; } = new();
+
+    /// <summary>
+    /// The per-transaction slots for a block of <paramref name="count"/> transactions, cleared: kept from block to block
+    /// (64 bytes a transaction, on the large object heap from about 1,300 transactions, which only a full collection
+    /// frees), grown when a block is larger than any before.
+    /// </summary>
+    public TransactionSlot[] Slots(int count)
+    {
+        if (_slots.Length < count)
+        {
+            _slots = new TransactionSlot[count];
+        }
+        else
+        {
+            Array.Clear(_slots, 0, count);
+        }
+
+        return _slots;
+    }
 
     /// <summary>What the runner's EVM reads through (over <see cref="Committed"/>).</summary>
     public CommittedState.RunnerView RunnerView { get; }

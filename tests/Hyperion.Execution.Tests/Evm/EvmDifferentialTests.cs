@@ -101,6 +101,34 @@ public sealed class EvmDifferentialTests
     }
 
     /// <summary>
+    /// One executor, block after block of different sizes and kinds: the run-ahead path keeps its tables, stamps and
+    /// slots from one to the next, and none of the last block's shows through.
+    /// </summary>
+    [Fact]
+    public void Run_ahead_blocks_after_blocks_see_nothing_of_the_last()
+    {
+        using var parallel = new ParallelBlockExecutor(new BlockStmOptions
+        {
+            ThreadCount = 2,
+            SequentialBelowTransactionCount = 0,
+            PlainTransferPath = false,
+            FallBackOnDependencyChains = false,
+            RunAheadDistance = 2,
+        });
+        var sequential = new SequentialBlockExecutor();
+        foreach (var (workload, transactions, accounts, seed) in new[]
+        {
+            ("erc20", 400, 40, 31), ("amm-many-pools", 60, 20, 32), ("erc20", 300, 40, 31), ("mixed", 150, 12, 33), ("erc20", 40, 8, 34),
+        })
+        {
+            var generated = Tests.Evm.Workloads.Create(workload, transactions, accounts, seed);
+            var actual = parallel.Execute(generated.Block, generated.PreState);
+            Assert.Equal(BlockExecutionMode.RunAhead, actual.Stats!.Mode);
+            BlockComparison.AssertSame(sequential.Execute(generated.Block, generated.PreState), actual, $"{workload} {transactions} seed {seed}");
+        }
+    }
+
+    /// <summary>
     /// Transactions that read the coinbase's balance, which the committer credits after every transaction and never
     /// publishes: each must see every tip before it, so the runner leaves them to the committer (a result taken from the
     /// runner would store a stale balance).
