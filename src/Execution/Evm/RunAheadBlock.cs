@@ -379,7 +379,7 @@ internal sealed class RunAheadBlock : IWorkerJob
         for (var index = 0; index < accounts.Count; index++)
         {
             var write = accounts[index];
-            if ((write.Deleted || write.StorageCleared) && write.Address != _coinbase)
+            if (ClearsStorage(write) && write.Address != _coinbase)
             {
                 // The published state keeps no deletions: the runner stops, and nothing it did is taken any more.
                 _runnerStopped = true;
@@ -503,7 +503,7 @@ internal sealed class RunAheadBlock : IWorkerJob
     {
         foreach (var write in writes.Accounts)
         {
-            if (write.Deleted || write.StorageCleared)
+            if (ClearsStorage(write))
             {
                 return true;
             }
@@ -511,6 +511,15 @@ internal sealed class RunAheadBlock : IWorkerJob
 
         return false;
     }
+
+    /// <summary>
+    /// Whether a write deletes the account or clears storage it may have had: every deletion, and every creation (code,
+    /// or the nonce of one). Not an account that starts to exist by being paid (nonce 0, no code): the EVM marks its
+    /// storage cleared too, but it had none (an address with storage and nothing else is an account already), and a
+    /// plain transfer to a fresh address must not stop the runner.
+    /// </summary>
+    private static bool ClearsStorage(in AccountWrite write) =>
+        write.Deleted || (write.StorageCleared && (write.Nonce != 0 || write.CodeHash != AccountInfo.EmptyCodeHash));
 }
 
 /// <summary>
