@@ -86,7 +86,15 @@ public sealed class CodeAnalysisCache
             return info;
         }
 
-        info = code.Length == 0 ? CodeInfo.Empty : new CodeInfo(code);
+        if (code.Length == 0)
+        {
+            // Not kept unless the hash is the empty code's: a reader that could not find the code of a real hash (a
+            // speculative one that read a torn or not yet published account) must not leave "no code" under that hash
+            // for every later transaction of the node.
+            return CodeInfo.Empty;
+        }
+
+        info = new CodeInfo(code);
         if (_analyses.Count >= _capacity)
         {
             _analyses.Clear();

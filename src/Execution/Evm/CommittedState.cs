@@ -19,8 +19,10 @@ namespace Hyperion.Execution.Evm;
 /// Stamps live in one array indexed by a hash of the location, so two locations can share a stamp: a write to one then
 /// makes a read of the other look changed. That only costs a re-execution, never a wrong result. The numbers run on
 /// from block to block (the array is never cleared for a new block: every old stamp is below every new start).
-/// Nothing is ever deleted here: a commit that deletes an account or wipes its storage stops the runner for the rest of
-/// the block instead (<see cref="RunAheadBlock"/>), so what is published is always the committed value.
+/// Nothing is ever deleted here: a commit that deletes an account stops the runner for the rest of the block instead
+/// (<see cref="RunAheadBlock"/>), so what is published is always the committed value. (A committed creation also marks
+/// the new account's storage cleared, but a creation only succeeds where there is no storage, so there is nothing to
+/// clear.)
 /// </remarks>
 internal sealed class CommittedState : IStateReader
 {
@@ -28,6 +30,7 @@ internal sealed class CommittedState : IStateReader
 
     private readonly SingleWriterTable<Address, PublishedAccount> _accounts = new(4096);
     private readonly SingleWriterTable<StorageCell, UInt256> _slots = new(8192);
+    private readonly SingleWriterTable<Hash256, PublishedCode> _code = new(64);
     private readonly int[] _stamps = new int[1 << StampBits];
 
     // Each on a line of its own: the committer writes the first two for every commit, the runner the record for every read.
@@ -57,6 +60,7 @@ internal sealed class CommittedState : IStateReader
         _coinbase = coinbase;
         _accounts.Reset();
         _slots.Reset();
+        _code.Reset();
         if (_published.Value > int.MaxValue / 2)
         {
             Array.Clear(_stamps);
@@ -77,6 +81,12 @@ internal sealed class CommittedState : IStateReader
         _stamps[StampOf(hash)] = _writing.Value;
         _accounts.Set(address, hash, new PublishedAccount(account, exists));
     }
+
+    /// <summary>
+    /// Publishes code a commit deployed, before the account that points at it: a runner that reads the account's new
+    /// code hash finds the code (and a read of the account that raced the commit fails its check anyway).
+    /// </summary>
+    public void PublishCode(in Hash256 codeHash, byte[] code) => _code.Set(codeHash, codeHash.GetHashCode(), new PublishedCode(code));
 
     public void PublishSlot(in Address address, in UInt256 slot, in UInt256 value)
     {
@@ -141,8 +151,9 @@ internal sealed class CommittedState : IStateReader
         return _stamps[StampOf(hash)] > _blockStart && _slots.TryGetValue(cell, hash, out var value) ? value : _start.GetStorage(address, slot);
     }
 
-    /// <summary>Code is never published: a commit that deploys code wipes the new account's storage, which stops the runner.</summary>
-    public byte[] GetCode(in Hash256 codeHash) => _start.GetCode(codeHash);
+    /// <summary>Code by hash: what the block's commits deployed, or the starting state's.</summary>
+    public byte[] GetCode(in Hash256 codeHash) =>
+        _code.TryGetValue(codeHash, codeHash.GetHashCode(), out var published) ? published.Code : _start.GetCode(codeHash);
 
     /// <summary>The runner's overlay answers block hashes itself.</summary>
     public Hash256 GetBlockHash(ulong number) => Hash256.Zero;
@@ -261,6 +272,9 @@ internal sealed class CommittedState : IStateReader
 
         public Hash256 GetBlockHash(ulong number) => Overlay.GetBlockHash(number);
     }
+
+    /// <summary>Deployed code (a reference: written and read whole).</summary>
+    private readonly record struct PublishedCode(byte[] Code);
 
     private readonly record struct PublishedAccount(AccountInfo Account, bool Exists);
 

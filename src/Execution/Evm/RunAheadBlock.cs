@@ -35,12 +35,13 @@ namespace Hyperion.Execution.Evm;
 /// (<see cref="BlockStmOptions.RunAheadDistance"/>) and goes on in order, applying each result to its overlay, until
 /// the committer comes close (then it starts a new run further on, and the committer executes the few in between),
 /// it finds a transaction the committer has claimed, a result it cannot use (it read the coinbase, which the committer
-/// credits after every transaction; it was rejected or threw; it deletes an account or wipes storage), or one of the
-/// run's results fails the committer's check. Such a result's writes stay in the run's overlay, so the committer keeps
-/// them (and the accounts whose overlay entries its apply created) as poisoned for that run: the run's later results
-/// that read any of them are rejected too, the others are taken on their own checks, and the runner starts a new run. A commit that deletes an account or wipes storage stops the runner for the
-/// rest of the block (the published state keeps no deletions), and so does a runner whose results mostly fail (a
-/// chain, one pool for everything): the committer then goes on alone, at sequential speed.
+/// credits after every transaction; it was rejected or threw; it deletes an account or creates a contract), or one of
+/// the run's results fails the committer's check. Such a result's writes stay in the run's overlay, so the committer
+/// keeps them (and the accounts whose overlay entries its apply created) as poisoned for that run: the run's later
+/// results that read any of them are rejected too, the others are taken on their own checks, and the runner starts a
+/// new run. A commit that deletes an account stops the runner for the rest of the block (the published state keeps no
+/// deletions; contracts the committer creates are published with their code), and so does a runner whose results
+/// mostly fail (a chain, one pool for everything): the committer then goes on alone, at sequential speed.
 /// </para>
 /// </remarks>
 internal sealed class RunAheadBlock : IWorkerJob
@@ -379,7 +380,7 @@ internal sealed class RunAheadBlock : IWorkerJob
         for (var index = 0; index < accounts.Count; index++)
         {
             var write = accounts[index];
-            if (ClearsStorage(write) && write.Address != _coinbase)
+            if (write.Deleted && write.Address != _coinbase)
             {
                 // The published state keeps no deletions: the runner stops, and nothing it did is taken any more.
                 _runnerStopped = true;
@@ -387,12 +388,19 @@ internal sealed class RunAheadBlock : IWorkerJob
             }
         }
 
+        // A committed write that marks storage cleared without deleting is a creation (or a fresh account paid): it
+        // succeeded, so the address had no storage (EIP-7610), and nothing published for it goes stale.
         _committed.BeginCommit();
         for (var index = 0; index < accounts.Count; index++)
         {
             var write = accounts[index];
             if (write.Address != _coinbase)
             {
+                if (write.Code is { Length: > 0 } code)
+                {
+                    _committed.PublishCode(write.CodeHash, code);
+                }
+
                 // Published as having no storage, whatever it has: that only matters to a creation at the address
                 // (EIP-7610), and a creation that goes ahead wipes the new account's storage, so its result is never
                 // taken. Saying it has storage when it has none would be the unsafe direction.
@@ -513,10 +521,11 @@ internal sealed class RunAheadBlock : IWorkerJob
     }
 
     /// <summary>
-    /// Whether a write deletes the account or clears storage it may have had: every deletion, and every creation (code,
-    /// or the nonce of one). Not an account that starts to exist by being paid (nonce 0, no code): the EVM marks its
-    /// storage cleared too, but it had none (an address with storage and nothing else is an account already), and a
-    /// plain transfer to a fresh address must not stop the runner.
+    /// Whether a runner's write deletes the account or clears storage it may have had: every deletion, and every creation
+    /// (code, or the nonce of one), which the runner cannot be trusted with: whether the address has storage, which
+    /// forbids a creation there (EIP-7610), is not published. Not an account that starts to exist by being paid (nonce
+    /// 0, no code): the EVM marks its storage cleared too, but it had none (an address with storage and nothing else is
+    /// an account already), and a plain transfer to a fresh address must not end the run.
     /// </summary>
     private static bool ClearsStorage(in AccountWrite write) =>
         write.Deleted || (write.StorageCleared && (write.Nonce != 0 || write.CodeHash != AccountInfo.EmptyCodeHash));

@@ -64,6 +64,24 @@ public sealed class CommittedStateTests
         Assert.False(state.ChangedSince(state.Reads, started));
     }
 
+    [Fact]
+    public void Code_a_commit_deployed_is_found_by_its_hash_until_the_next_block()
+    {
+        var state = new CommittedState();
+        state.Begin(StateSnapshot.Empty, Coinbase);
+        byte[] code = [0x60, 0x00, 0x00];
+        var hash = Hyperion.Core.Crypto.Keccak256.Compute(code);
+        Assert.Empty(state.GetCode(hash));
+
+        state.BeginCommit();
+        state.PublishCode(hash, code);
+        state.EndCommit();
+        Assert.Equal(code, state.GetCode(hash));
+
+        state.Begin(StateSnapshot.Empty, Coinbase);
+        Assert.Empty(state.GetCode(hash));
+    }
+
     private static void Publish(CommittedState state, in Address address, ulong balance)
     {
         state.BeginCommit();

@@ -1,4 +1,5 @@
 using Hyperion.Core;
+using Hyperion.Evm;
 using Hyperion.Execution.Evm;
 using Xunit.Abstractions;
 
@@ -111,6 +112,51 @@ public sealed class EvmDifferentialTests
             var actual = parallel.Execute(generated.Block, generated.PreState);
             Assert.Equal(BlockExecutionMode.RunAhead, actual.Stats!.Mode);
             BlockComparison.AssertSame(sequential.Execute(generated.Block, generated.PreState), actual, $"{workload} {transactions} seed {seed}");
+        }
+    }
+
+    /// <summary>
+    /// A contract deployed in the block (by the committer: the runner leaves creations to it) and called by many later
+    /// transactions: the runner finds its code among what the committer published, or every call it ran would have
+    /// run no code at all.
+    /// </summary>
+    [Fact]
+    public void Calls_to_a_contract_deployed_in_the_block_run_its_code()
+    {
+        // slot[caller] += 1
+        var runtime = Assembler.Assemble("CALLER SLOAD PUSH 1 ADD CALLER SSTORE STOP");
+        byte[] init = [0x60, (byte)runtime.Length, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, (byte)runtime.Length, 0x60, 0x00, 0xf3, .. runtime];
+        const int Senders = 120;
+        var builder = new WorkloadBuilder(accounts: Senders, seed: 24);
+        var deployer = 0;
+        var contract = ContractAddress.From(builder.AddressOf(deployer), builder.NextNonce(builder.AddressOf(deployer)));
+        for (var sender = 0; sender < Senders; sender++)
+        {
+            if (sender == deployer)
+            {
+                builder.Add(sender, to: null, data: init, gas: 200_000);
+            }
+            else if (sender < 24)
+            {
+                builder.Add(sender, Address.Parse($"0x{0xfee0_0000 + sender:x40}"), UInt256.One);
+            }
+            else
+            {
+                builder.Add(sender, contract, gas: 100_000);
+            }
+        }
+
+        var workload = builder.Build("deploy, then call");
+        var expected = new SequentialBlockExecutor().Execute(workload.Block, workload.PreState);
+        Assert.True(expected.PostState.TryGetAccount(contract, out SnapshotAccount deployed));
+        Assert.Equal(Senders - 24, deployed.Storage.Count);
+        foreach (var distance in new[] { 2, 8, 16 })
+        {
+            using var parallel = RunAheadExecutor(distance);
+            var actual = parallel.Execute(workload.Block, workload.PreState);
+            Assert.Equal(BlockExecutionMode.RunAhead, actual.Stats!.Mode);
+            BlockComparison.AssertSame(expected, actual, $"distance {distance}");
+            _output.WriteLine($"distance {distance}: {actual.Stats}");
         }
     }
 
