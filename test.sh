@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Every test assembly's host starts at once; on two busy cores one of them has taken longer than vstest's default
+# 90 s to connect back ("Failed to negotiate protocol"), failing the run without a test having run.
+export VSTEST_CONNECTION_TIMEOUT=300
 report_dir="$(mktemp -d)"
 export HYPERION_REPORT_DIR="$report_dir"
 trap 'rm -rf "$report_dir"' EXIT

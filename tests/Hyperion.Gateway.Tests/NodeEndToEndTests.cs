@@ -27,12 +27,10 @@ public sealed class NodeEndToEndTests : IDisposable
     [Fact]
     public async Task Node_serves_json_rpc_over_http_and_stops_with_exit_code_0_on_SIGINT()
     {
-        var ports = NodeProcess.FreePorts(3);
         var dataDirectory = Path.Combine(_workingDirectory.Path, "chain data");
-        using var node = NodeProcess.StartSilo(_workingDirectory.Path, SiloArguments(ports, "--data", dataDirectory));
+        var (started, ports) = await StartSiloOnFreePortsAsync(3, ports => SiloArguments(ports, "--data", dataDirectory));
+        using var node = started;
         var rpc = new Uri($"http://127.0.0.1:{ports[0]}/");
-
-        await node.WaitForOkAsync(_http, new Uri(rpc, "health"), StartDeadline);
 
         // Ready comes after live: once the silo is active and the chain has loaded its head.
         await node.WaitForOkAsync(_http, new Uri(rpc, "health/ready"), StartDeadline);
@@ -59,26 +57,25 @@ public sealed class NodeEndToEndTests : IDisposable
     [Fact]
     public async Task Chain_id_5_on_the_command_line_gives_0x5_over_settings_file_and_environment()
     {
-        var ports = NodeProcess.FreePorts(3);
-
         // Lower layers that the command line must override, and an RPC port taken from the environment.
         await File.WriteAllTextAsync(
             Path.Combine(_workingDirectory.Path, "appsettings.json"), """{"Hyperion":{"ChainId":9,"RpcPort":1}}""");
-        var environment = new Dictionary<string, string>
-        {
-            ["HYPERION_CHAIN_ID"] = "7",
-            ["HYPERION_PORT"] = ports[0].ToString(CultureInfo.InvariantCulture),
-        };
-        string[] arguments =
-        [
-            "--chain-id", "5",
-            "--silo-port", ports[1].ToString(CultureInfo.InvariantCulture),
-            "--gateway-port", ports[2].ToString(CultureInfo.InvariantCulture),
-            "--data", Path.Combine(_workingDirectory.Path, "data"),
-        ];
-        using var node = NodeProcess.StartSilo(_workingDirectory.Path, arguments, environment);
+        var (started, ports) = await StartSiloOnFreePortsAsync(
+            3,
+            ports =>
+            [
+                "--chain-id", "5",
+                "--silo-port", ports[1].ToString(CultureInfo.InvariantCulture),
+                "--gateway-port", ports[2].ToString(CultureInfo.InvariantCulture),
+                "--data", Path.Combine(_workingDirectory.Path, "data"),
+            ],
+            ports => new Dictionary<string, string>
+            {
+                ["HYPERION_CHAIN_ID"] = "7",
+                ["HYPERION_PORT"] = ports[0].ToString(CultureInfo.InvariantCulture),
+            });
+        using var node = started;
         var rpc = new Uri($"http://127.0.0.1:{ports[0]}/");
-        await node.WaitForOkAsync(_http, new Uri(rpc, "health"), StartDeadline);
 
         JsonRpcDispatcherTests.AssertResult(await PostAsync(rpc, """{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"""), "1", "\"0x5\"");
         JsonRpcDispatcherTests.AssertResult(await PostAsync(rpc, """{"jsonrpc":"2.0","id":2,"method":"net_version"}"""), "2", "\"5\"");
@@ -110,9 +107,8 @@ public sealed class NodeEndToEndTests : IDisposable
     [Fact]
     public async Task A_second_node_on_the_same_Orleans_ports_exits_with_code_1_and_says_why()
     {
-        var ports = NodeProcess.FreePorts(4);
-        using var first = NodeProcess.StartSilo(_workingDirectory.Path, SiloArguments(ports, "--data", Path.Combine(_workingDirectory.Path, "data")));
-        await first.WaitForOkAsync(_http, new Uri($"http://127.0.0.1:{ports[0]}/health"), StartDeadline);
+        var (started, ports) = await StartSiloOnFreePortsAsync(4, ports => SiloArguments(ports, "--data", Path.Combine(_workingDirectory.Path, "data")));
+        using var first = started;
 
         string[] clashing =
         [
@@ -187,6 +183,37 @@ public sealed class NodeEndToEndTests : IDisposable
         Assert.Equal(0, await gateway.WaitForExitAsync(StopDeadline));
         silo.Signal(NodeProcess.SigInt);
         Assert.Equal(0, await silo.WaitForExitAsync(StopDeadline));
+    }
+
+    /// <summary>
+    /// Starts a silo on ports that were free a moment ago (the first is its JSON-RPC port) and waits for its /health;
+    /// when another process took one of them in between (the node exits saying the address is in use), tries again on
+    /// new ones, twice at most.
+    /// </summary>
+    private async Task<(NodeProcess Node, int[] Ports)> StartSiloOnFreePortsAsync(
+        int portCount,
+        Func<int[], string[]> arguments,
+        Func<int[], IDictionary<string, string>>? environment = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ports = NodeProcess.FreePorts(portCount);
+            var node = NodeProcess.StartSilo(_workingDirectory.Path, arguments(ports), environment?.Invoke(ports));
+            try
+            {
+                await node.WaitForOkAsync(_http, new Uri($"http://127.0.0.1:{ports[0]}/health"), StartDeadline);
+                return (node, ports);
+            }
+            catch (InvalidOperationException) when (attempt < 3 && node.Output.Contains("in use", StringComparison.Ordinal))
+            {
+                node.Dispose();
+            }
+            catch
+            {
+                node.Dispose();
+                throw;
+            }
+        }
     }
 
     private static string[] SiloArguments(int[] ports, params string[] more) =>
