@@ -26,8 +26,8 @@ internal sealed record BenchmarkOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>
-    /// How the parallel executor runs blocks the plain-transfer path does not take: <c>auto</c> (run-ahead on two
-    /// threads, Block-STM on more), <c>block-stm</c> (always Block-STM).
+    /// How the parallel executor runs blocks the plain-transfer path does not take: <c>auto</c> (the sequential executor
+    /// on one thread, run-ahead on two, Block-STM on more), <c>block-stm</c> (always Block-STM).
     /// </summary>
     public string Engine { get; init; } = "auto";
 
@@ -58,14 +58,17 @@ internal sealed record BenchmarkOptions
             options = args[i] switch
             {
                 "--workload" => options with { Workload = value },
-                "--txs" => options with { Transactions = Number(value) },
-                "--accounts" => options with { Accounts = Number(value) },
-                "--threads" => options with { Threads = Number(value) },
-                "--warmup" => options with { Warmup = Number(value) },
-                "--repeat" => options with { Repeat = Number(value) },
-                "--seed" => options with { Seed = Number(value) },
-                "--engine" when value is "auto" or "block-stm" => options with { Engine = value },
-                "--run-ahead-distance" => options with { RunAheadDistance = Number(value) },
+                "--txs" => options with { Transactions = Number(args[i], value) },
+                "--accounts" => options with { Accounts = Number(args[i], value) },
+                "--threads" => options with { Threads = Number(args[i], value) },
+                "--warmup" => options with { Warmup = Number(args[i], value) },
+                "--repeat" => options with { Repeat = Number(args[i], value) },
+                "--seed" => options with { Seed = Number(args[i], value) },
+                "--engine" => options with
+                {
+                    Engine = value is "auto" or "block-stm" ? value : throw new ArgumentException($"--engine takes auto or block-stm, not {value}."),
+                },
+                "--run-ahead-distance" => options with { RunAheadDistance = Number(args[i], value) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --workload <name> --txs <n> --accounts <k> --threads <t> [--warmup <w>] [--repeat <r>] [--seed <s>] [--engine auto|block-stm] [--run-ahead-distance <d>] [--recover-senders] [--verbose]"),
             };
             i++;
@@ -74,5 +77,8 @@ internal sealed record BenchmarkOptions
         return options;
     }
 
-    private static int Number(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+    private static int Number(string option, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ArgumentException($"{option} takes a whole number, not {text}.");
 }

@@ -19,13 +19,24 @@ if (args.Length > 0 && args[0] == "state-scale")
     return StateScaleBenchmark.Run(args[1..]);
 }
 
-var options = BenchmarkOptions.Parse(args);
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (ArgumentException invalid)
+{
+    Console.Error.WriteLine($"execution-bench: {invalid.Message}");
+    return 2;
+}
+
 var workload = Workloads.Create(options.Workload, options.Transactions, options.Accounts, options.Seed);
 var sequential = new SequentialBlockExecutor();
 using var parallel = new ParallelBlockExecutor(new BlockStmOptions
 {
     ThreadCount = options.Threads,
     RunAheadOnTwoThreads = options.Engine == "auto",
+    SequentialOnOneThread = options.Engine == "auto",
     RunAheadDistance = options.RunAheadDistance,
 });
 
@@ -44,7 +55,7 @@ for (var run = 0; run < options.Warmup + options.Repeat; run++)
     {
         Console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"run {run}: sequential {sequentialMs:F1} ms (cpu {sequentialCpu:F0}, {sequentialGc}), Block-STM {parallelMs:F1} ms (cpu {parallelCpu:F0}, {parallelGc}) {parallelResult!.Stats}"));
+            $"run {run}: sequential {sequentialMs:F1} ms (cpu {sequentialCpu:F0}, {sequentialGc}), parallel {parallelMs:F1} ms (cpu {parallelCpu:F0}, {parallelGc}) {parallelResult!.Stats}"));
     }
 
     if (run >= options.Warmup)

@@ -88,7 +88,7 @@ public sealed class CodeAnalysisCache
 
         if (code.Length == 0)
         {
-            // Not kept unless the hash is the empty code's: a reader that could not find the code of a real hash (a
+            // Never kept: empty code needs no analysis, and a reader that could not find the code of a real hash (a
             // speculative one that read a torn or not yet published account) must not leave "no code" under that hash
             // for every later transaction of the node.
             return CodeInfo.Empty;

@@ -28,7 +28,7 @@ internal sealed class CommittedState : IStateReader
 {
     private const int StampBits = 18;
 
-    private readonly SingleWriterTable<Address, PublishedAccount> _accounts = new(4096);
+    private readonly SingleWriterTable<Address, AccountInfo> _accounts = new(4096);
     private readonly SingleWriterTable<StorageCell, UInt256> _slots = new(8192);
     private readonly SingleWriterTable<Hash256, PublishedCode> _code = new(64);
     private readonly int[] _stamps = new int[1 << StampBits];
@@ -75,11 +75,12 @@ internal sealed class CommittedState : IStateReader
     /// <summary>Begins publishing one commit's writes.</summary>
     public void BeginCommit() => _writing.Value = _published.Value + 1;
 
-    public void PublishAccount(in Address address, in AccountInfo account, bool exists)
+    /// <summary>Publishes an account a commit wrote; it exists (a commit that deletes one stops the runner instead).</summary>
+    public void PublishAccount(in Address address, in AccountInfo account)
     {
         var hash = address.GetHashCode();
         _stamps[StampOf(hash)] = _writing.Value;
-        _accounts.Set(address, hash, new PublishedAccount(account, exists));
+        _accounts.Set(address, hash, account);
     }
 
     /// <summary>
@@ -135,10 +136,9 @@ internal sealed class CommittedState : IStateReader
     public bool TryGetAccount(in Address address, out AccountInfo account)
     {
         var hash = address.GetHashCode();
-        if (_stamps[StampOf(hash)] > _blockStart && _accounts.TryGetValue(address, hash, out var published))
+        if (_stamps[StampOf(hash)] > _blockStart && _accounts.TryGetValue(address, hash, out account))
         {
-            account = published.Account;
-            return published.Exists;
+            return true;
         }
 
         return _start.TryGetAccount(address, out account);
@@ -275,8 +275,6 @@ internal sealed class CommittedState : IStateReader
 
     /// <summary>Deployed code (a reference: written and read whole).</summary>
     private readonly record struct PublishedCode(byte[] Code);
-
-    private readonly record struct PublishedAccount(AccountInfo Account, bool Exists);
 
     private readonly record struct StorageCell(Address Address, UInt256 Slot)
     {

@@ -107,7 +107,6 @@ internal sealed class RunAheadBlock : IWorkerJob
     private long _checked;
     private long _rejected;
     private long _wasted;
-    private long _taken;
     private long _waits;
 
     /// <param name="block">The block.</param>
@@ -333,7 +332,6 @@ internal sealed class RunAheadBlock : IWorkerJob
         _state.Apply(result.WriteSet);
         _state.AddBalance(_coinbase, result.CoinbasePayment);
         Publish(result.WriteSet);
-        _taken++;
         return true;
     }
 
@@ -358,7 +356,9 @@ internal sealed class RunAheadBlock : IWorkerJob
     private bool Wasted()
     {
         _wasted++;
-        if (!_runnerStopped && _wasted + _taken >= JudgeAfter && _wasted * 2 > _taken + _wasted)
+        // Taken so far: every result checked and not rejected; the one being wasted now is already counted.
+        var taken = _checked - _rejected;
+        if (!_runnerStopped && _wasted + taken >= JudgeAfter && _wasted * 2 > taken + _wasted)
         {
             // Most of the runner's work is wasted (a chain, one pool for all): the committer goes on alone.
             _runnerStopped = true;
@@ -404,7 +404,7 @@ internal sealed class RunAheadBlock : IWorkerJob
                 // Published as having no storage, whatever it has: that only matters to a creation at the address
                 // (EIP-7610), and a creation that goes ahead wipes the new account's storage, so its result is never
                 // taken. Saying it has storage when it has none would be the unsafe direction.
-                _committed.PublishAccount(write.Address, new AccountInfo(write.Nonce, write.Balance, write.CodeHash), exists: true);
+                _committed.PublishAccount(write.Address, new AccountInfo(write.Nonce, write.Balance, write.CodeHash));
             }
         }
 

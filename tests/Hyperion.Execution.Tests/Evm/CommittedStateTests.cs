@@ -85,7 +85,7 @@ public sealed class CommittedStateTests
     private static void Publish(CommittedState state, in Address address, ulong balance)
     {
         state.BeginCommit();
-        state.PublishAccount(address, new AccountInfo(0, new UInt256(balance), AccountInfo.EmptyCodeHash), exists: true);
+        state.PublishAccount(address, new AccountInfo(0, new UInt256(balance), AccountInfo.EmptyCodeHash));
         state.EndCommit();
     }
 }

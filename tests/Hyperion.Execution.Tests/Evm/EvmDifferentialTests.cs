@@ -78,14 +78,9 @@ public sealed class EvmDifferentialTests
                 var expected = sequential.Execute(generated.Block, generated.PreState);
                 foreach (var distance in new[] { 1, 4, 16 })
                 {
-                    using var parallel = RunAheadExecutor(distance);
-                    var actual = parallel.Execute(generated.Block, generated.PreState);
-                    var stats = actual.Stats!;
-                    Assert.Equal(BlockExecutionMode.RunAhead, stats.Mode);
-                    BlockComparison.AssertSame(expected, actual, $"{workload} seed {seed} distance {distance}");
+                    var stats = AssertRunAheadGives(expected, generated, distance, $"{workload} seed {seed} distance {distance}");
                     taken += stats.Validations - stats.ValidationAborts;
                     rejected += stats.ValidationAborts;
-                    _output.WriteLine($"{workload} seed {seed} distance {distance}: {stats}");
                 }
             }
         }
@@ -152,11 +147,7 @@ public sealed class EvmDifferentialTests
         Assert.Equal(Senders - 24, deployed.Storage.Count);
         foreach (var distance in new[] { 2, 8, 16 })
         {
-            using var parallel = RunAheadExecutor(distance);
-            var actual = parallel.Execute(workload.Block, workload.PreState);
-            Assert.Equal(BlockExecutionMode.RunAhead, actual.Stats!.Mode);
-            BlockComparison.AssertSame(expected, actual, $"distance {distance}");
-            _output.WriteLine($"distance {distance}: {actual.Stats}");
+            AssertRunAheadGives(expected, workload, distance, $"distance {distance}");
         }
     }
 
@@ -223,11 +214,7 @@ public sealed class EvmDifferentialTests
         {
             for (var repeat = 0; repeat < 5; repeat++)
             {
-                using var parallel = RunAheadExecutor(distance);
-                var actual = parallel.Execute(workload.Block, workload.PreState);
-                Assert.Equal(BlockExecutionMode.RunAhead, actual.Stats!.Mode);
-                BlockComparison.AssertSame(expected, actual, $"distance {distance} repeat {repeat}");
-                _output.WriteLine($"distance {distance} repeat {repeat}: {actual.Stats}");
+                AssertRunAheadGives(expected, workload, distance, $"distance {distance} repeat {repeat}");
             }
         }
     }
@@ -242,12 +229,7 @@ public sealed class EvmDifferentialTests
     {
         var generated = Tests.Evm.Workloads.Amm(400, 40, pools: 1, seed: 9);
         var expected = new SequentialBlockExecutor().Execute(generated.Block, generated.PreState);
-        using var parallel = RunAheadExecutor(distance: 1);
-        var actual = parallel.Execute(generated.Block, generated.PreState);
-        var stats = actual.Stats!;
-        BlockComparison.AssertSame(expected, actual, "one pool");
-        Assert.Equal(BlockExecutionMode.RunAhead, stats.Mode);
-        _output.WriteLine(stats.ToString());
+        var stats = AssertRunAheadGives(expected, generated, distance: 1, "one pool");
 
         // Judged after 16 results; a few more may be in flight when it stops.
         Assert.InRange(stats.Executions - stats.TransactionCount, 0, 40);
@@ -314,6 +296,20 @@ public sealed class EvmDifferentialTests
         Assert.Equal(BlockExecutionMode.ParallelThenSequential, actual.Stats!.Mode);
         Assert.True(actual.Stats.ReExecutions > 0);
         BlockComparison.AssertSame(expected, actual, "abandoned chain");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="workload"/> through the committer and the runner (<see cref="RunAheadExecutor"/>) and checks
+    /// it gives <paramref name="expected"/>, the sequential executor's block; returns the run's statistics.
+    /// </summary>
+    private BlockExecutionStats AssertRunAheadGives(EvmBlockResult expected, Workload workload, int distance, string context)
+    {
+        using var parallel = RunAheadExecutor(distance);
+        var actual = parallel.Execute(workload.Block, workload.PreState);
+        Assert.Equal(BlockExecutionMode.RunAhead, actual.Stats!.Mode);
+        BlockComparison.AssertSame(expected, actual, context);
+        _output.WriteLine($"{context}: {actual.Stats}");
+        return actual.Stats;
     }
 
     /// <summary>
