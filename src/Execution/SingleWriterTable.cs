@@ -104,6 +104,54 @@ internal sealed class SingleWriterTable<TKey, TValue>
         _count++;
     }
 
+    /// <summary>
+    /// The writer's reference to <paramref name="key"/>'s value, added with the default value when absent
+    /// (<paramref name="added"/>). A reader may find a key just added here with its default value before the writer
+    /// fills it in, as it may find any value half overwritten. The reference is good until the next call that may add a
+    /// key (growth moves the values).
+    /// </summary>
+    public ref TValue GetOrAdd(in TKey key, int hash, out bool added)
+    {
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        var index = hash & mask;
+        while (true)
+        {
+            ref var slot = ref slots[index];
+            if (slot.Generation != _generation)
+            {
+                break;
+            }
+
+            if (slot.Hash == hash && slot.Key.Equals(key))
+            {
+                added = false;
+                return ref slot.Value;
+            }
+
+            index = (index + 1) & mask;
+        }
+
+        if ((_count + 1) * 2 > slots.Length)
+        {
+            slots = Grow(slots);
+            mask = slots.Length - 1;
+            index = hash & mask;
+            while (slots[index].Generation == _generation)
+            {
+                index = (index + 1) & mask;
+            }
+        }
+
+        Fill(ref slots[index], key, hash, default, _generation);
+        _count++;
+        added = true;
+        return ref slots[index].Value;
+    }
+
+    /// <summary>The entries of the current generation, in table order; the writer thread only (or once it is done).</summary>
+    public Enumerator GetEnumerator() => new(_slots, _generation);
+
     private Slot[] Grow(Slot[] old)
     {
         var grown = new Slot[old.Length * 2];
@@ -140,7 +188,28 @@ internal sealed class SingleWriterTable<TKey, TValue>
         Volatile.Write(ref slot.Generation, generation);
     }
 
-    private struct Slot
+    /// <summary>Walks the filled slots of one generation.</summary>
+    public struct Enumerator(Slot[] slots, int generation)
+    {
+        private int _index = -1;
+
+        public readonly KeyValuePair<TKey, TValue> Current => new(slots[_index].Key, slots[_index].Value);
+
+        public bool MoveNext()
+        {
+            while (++_index < slots.Length)
+            {
+                if (slots[_index].Generation == generation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    internal struct Slot
     {
         public int Generation;
         public int Hash;

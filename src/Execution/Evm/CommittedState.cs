@@ -6,30 +6,37 @@ using Hyperion.Evm;
 namespace Hyperion.Execution.Evm;
 
 /// <summary>
-/// The state that <see cref="RunAheadBlock"/>'s committer has committed so far, published for its runner: what the
-/// committed transactions wrote (accounts and slots, in <see cref="SingleWriterTable{TKey, TValue}"/>s) over the
-/// block's starting state. The committer writes it while the runner reads it, without locks, so a read may be stale or
-/// even torn; what makes the runner's results safe is the stamps. Before it publishes a location the committer stamps
-/// it with the number of the commit that writes it, and only after the whole commit does it publish that number
-/// (<see cref="EndCommit"/>). The runner notes the number when a transaction starts and records every location it reads
-/// (<see cref="RunnerView"/>); its result stands only if no location it read was stamped later (<see cref="ChangedSince"/>).
-/// A read that missed a write, or caught it halfway, always sees a later stamp.
+/// The state of a block on <see cref="RunAheadBlock"/>'s two threads: what the committer has committed so far (accounts
+/// and slots, in <see cref="SingleWriterTable{TKey, TValue}"/>s, over the block's starting state), which is at once the
+/// committer's own state (it executes over it and applies every commit to it) and what the runner reads. The committer
+/// writes it while the runner reads it, without locks, so a runner's read may be stale or even torn; what makes the
+/// runner's results safe is the stamps. Before it writes a location the committer stamps it with the number of the
+/// commit that writes it, and only after the whole commit does it publish that number (<see cref="EndCommit"/>). The
+/// runner notes the number when a transaction starts and records every location it reads (<see cref="RunnerView"/>);
+/// its result stands only if no location it read was stamped later (<see cref="ChangedSince"/>). A read that missed a
+/// write, or caught it halfway, always sees a later stamp. The committer, the only writer, always reads exact values.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Stamps live in one array indexed by a hash of the location, so two locations can share a stamp: a write to one then
 /// makes a read of the other look changed. That only costs a re-execution, never a wrong result. The numbers run on
 /// from block to block (the array is never cleared for a new block: every old stamp is below every new start).
-/// Nothing is ever deleted here: a commit that deletes an account stops the runner for the rest of the block instead
-/// (<see cref="RunAheadBlock"/>), so what is published is always the committed value. (A committed creation also marks
-/// the new account's storage cleared, but a creation only succeeds where there is no storage, so there is nothing to
-/// clear.)
+/// </para>
+/// <para>
+/// Why one state and not the committer's own overlay plus a published copy: applying each commit twice (to an overlay,
+/// then to the tables) was a third of what the committer spent on a transaction it took from the runner. A storage wipe
+/// (a deletion, a creation) is kept as the commit that wiped the account: a slot counts only when written at or after
+/// it. The runner stops for the rest of the block when an account is deleted (<see cref="RunAheadBlock"/>), since its
+/// storage reads are not checked against the account's wipe; the other wipes are of accounts that have no storage (a
+/// creation succeeds only where there is none, EIP-7610; an account that starts to exist by being paid has none).
+/// </para>
 /// </remarks>
 internal sealed class CommittedState : IStateReader
 {
     private const int StampBits = 18;
 
-    private readonly SingleWriterTable<Address, AccountInfo> _accounts = new(4096);
-    private readonly SingleWriterTable<StorageCell, UInt256> _slots = new(8192);
+    private readonly SingleWriterTable<Address, CommittedAccount> _accounts = new(4096);
+    private readonly SingleWriterTable<StorageCell, CommittedSlot> _slots = new(8192);
     private readonly SingleWriterTable<Hash256, PublishedCode> _code = new(64);
     private readonly int[] _stamps = new int[1 << StampBits];
 
@@ -45,22 +52,38 @@ internal sealed class CommittedState : IStateReader
     private RunnerRecord _record;
 
     private StateSnapshot _start = StateSnapshot.Empty;
+    private IReadOnlyDictionary<ulong, Hash256> _blockHashes = new Dictionary<ulong, Hash256>();
 
-    /// <summary>The last commit before this block: a location whose stamp is not above it was published in no commit of this block.</summary>
+    /// <summary>The last commit before this block: a location whose stamp is not above it was written in no commit of this block.</summary>
     private int _blockStart;
     private Address _coinbase;
+
+    /// <summary>
+    /// Wipes in this block of accounts that may have had slots (every deletion; a wipe of an account that had storage
+    /// before the block or may have been given slots in it): until there is one, a slot read needs no look at its account.
+    /// </summary>
+    private int _wipes;
+
+    /// <summary>
+    /// The accounts given slots in this block, as bits by a hash of the address (a bit shared by two accounts only makes
+    /// a wipe of the other one count): a wipe of an account without its bit and without storage from before hides nothing.
+    /// </summary>
+    private readonly ulong[] _slotOwners = new ulong[64];
 
     // The runner's record of the current transaction's reads.
     private int[] _reads = new int[64];
 
     /// <summary>Starts a block over <paramref name="start"/>; neither thread may be using the state.</summary>
-    public void Begin(StateSnapshot start, in Address coinbase)
+    public void Begin(StateSnapshot start, in Address coinbase, IReadOnlyDictionary<ulong, Hash256>? blockHashes = null)
     {
         _start = start;
         _coinbase = coinbase;
+        _blockHashes = blockHashes ?? new Dictionary<ulong, Hash256>();
         _accounts.Reset();
         _slots.Reset();
         _code.Reset();
+        _wipes = 0;
+        Array.Clear(_slotOwners);
         if (_published.Value > int.MaxValue / 2)
         {
             Array.Clear(_stamps);
@@ -72,33 +95,202 @@ internal sealed class CommittedState : IStateReader
 
     // ---- The committer's side.
 
-    /// <summary>Begins publishing one commit's writes.</summary>
+    /// <summary>Begins one commit: its writes are stamped with its number.</summary>
     public void BeginCommit() => _writing.Value = _published.Value + 1;
 
-    /// <summary>Publishes an account a commit wrote; it exists (a commit that deletes one stops the runner instead).</summary>
-    public void PublishAccount(in Address address, in AccountInfo account)
+    /// <summary>
+    /// Applies a transaction's final writes within the current commit (deletions wipe storage; creations start it
+    /// empty), as <see cref="BlockStateOverlay.Apply"/> does. Returns whether an account other than the coinbase was
+    /// deleted (the runner must stop).
+    /// </summary>
+    public bool Apply(TransactionWriteSet writes)
     {
-        var hash = address.GetHashCode();
-        _stamps[StampOf(hash)] = _writing.Value;
-        _accounts.Set(address, hash, account);
+        var deleted = false;
+        var accounts = writes.Accounts;
+        for (var index = 0; index < accounts.Count; index++)
+        {
+            var write = accounts[index];
+            if (write.Deleted)
+            {
+                Delete(write.Address);
+                deleted |= write.Address != _coinbase;
+                continue;
+            }
+
+            // Code before the account that points at it: a runner that reads the new code hash finds the code.
+            if (write.Code is { Length: > 0 } code)
+            {
+                _code.Set(write.CodeHash, write.CodeHash.GetHashCode(), new PublishedCode(code));
+            }
+
+            ref var account = ref AccountToWrite(write.Address);
+            if (write.StorageCleared)
+            {
+                Wipe(ref account, write.Address);
+            }
+
+            account.Exists = true;
+            account.Nonce = write.Nonce;
+            account.Balance = write.Balance;
+            account.CodeHash = write.CodeHash;
+        }
+
+        var storage = writes.Storage;
+        for (var index = 0; index < storage.Count; index++)
+        {
+            var write = storage[index];
+            var cell = new StorageCell(write.Address, write.Slot);
+            var hash = cell.GetHashCode();
+            _stamps[StampOf(hash)] = _writing.Value;
+            _slots.Set(cell, hash, new CommittedSlot(write.Value, _writing.Value));
+            var owner = OwnerBit(write.Address);
+            _slotOwners[owner >> 6] |= 1UL << owner;
+        }
+
+        return deleted;
     }
 
     /// <summary>
-    /// Publishes code a commit deployed, before the account that points at it: a runner that reads the account's new
-    /// code hash finds the code (and a read of the account that raced the commit fails its check anyway).
+    /// Credits an account within the current commit (a deferred tip, a withdrawal) as <see cref="BlockStateOverlay.AddBalance"/>
+    /// does: a credit of zero to an empty account deletes it (EIP-161), one to nothing creates nothing.
     /// </summary>
-    public void PublishCode(in Hash256 codeHash, byte[] code) => _code.Set(codeHash, codeHash.GetHashCode(), new PublishedCode(code));
-
-    public void PublishSlot(in Address address, in UInt256 slot, in UInt256 value)
+    public void AddBalance(in Address address, in UInt256 amount)
     {
-        var cell = new StorageCell(address, slot);
-        var hash = cell.GetHashCode();
-        _stamps[StampOf(hash)] = _writing.Value;
-        _slots.Set(cell, hash, value);
+        var exists = TryGetAccount(address, out var before);
+        if (amount.IsZero)
+        {
+            if (exists && before.IsEmpty)
+            {
+                Delete(address);
+            }
+
+            return;
+        }
+
+        ref var account = ref AccountToWrite(address);
+        account.Exists = true;
+        account.Balance += amount;
     }
 
     /// <summary>Ends the commit: transactions that start from now on see all of it.</summary>
     public void EndCommit() => Volatile.Write(ref _published.Value, _writing.Value);
+
+    /// <summary>
+    /// The block's effect, as final values per account, as <see cref="BlockStateOverlay.ToChanges"/> gives it: each
+    /// account written, with the slots written since its last wipe; an account whose slots alone were written, with its
+    /// starting fields; an account deleted that existed before the block, as a deletion. The committer's, once the block
+    /// is committed.
+    /// </summary>
+    public StateChanges ToChanges()
+    {
+        var storage = new Dictionary<Address, Dictionary<UInt256, UInt256>>();
+        Dictionary<UInt256, UInt256>? slots = null;
+        var owner = default(Address);
+        var wipedAt = 0;
+        foreach (var (cell, slot) in _slots)
+        {
+            if (slots is null || cell.Address != owner)
+            {
+                owner = cell.Address;
+                wipedAt = WipedAt(owner);
+                ref var map = ref CollectionsMarshal.GetValueRefOrAddDefault(storage, owner, out _);
+                slots = map ??= [];
+            }
+
+            if (slot.WrittenAt >= wipedAt)
+            {
+                slots[cell.Slot] = slot.Value;
+            }
+        }
+
+        var changes = new Dictionary<Address, AccountChange>(_accounts.Count + storage.Count);
+        foreach (var (address, account) in _accounts)
+        {
+            storage.Remove(address, out var written);
+            if (!account.Exists)
+            {
+                if (_start.TryGetAccount(address, out AccountInfo _))
+                {
+                    changes[address] = new AccountChange(true, 0, UInt256.Zero, AccountInfo.EmptyCodeHash, true, BlockStateOverlay.NoStorage);
+                }
+
+                continue;
+            }
+
+            changes[address] = new AccountChange(false, account.Nonce, account.Balance, account.CodeHash, account.StorageCleared, written ?? BlockStateOverlay.NoStorage);
+        }
+
+        // Accounts whose slots alone the block wrote (a contract's storage): their fields as the block found them.
+        foreach (var (address, written) in storage)
+        {
+            if (_start.TryGetAccount(address, out AccountInfo before))
+            {
+                changes[address] = new AccountChange(false, before.Nonce, before.Balance, before.CodeHash, false, written);
+            }
+        }
+
+        var code = new Dictionary<Hash256, byte[]>(_code.Count);
+        foreach (var (hash, published) in _code)
+        {
+            code[hash] = published.Code;
+        }
+
+        return new StateChanges(changes, code);
+    }
+
+    /// <summary>
+    /// The account's entry, stamped for the current commit, added with its starting fields when the block has not
+    /// written it yet. Good until the next account is added.
+    /// </summary>
+    private ref CommittedAccount AccountToWrite(in Address address)
+    {
+        var hash = address.GetHashCode();
+        _stamps[StampOf(hash)] = _writing.Value;
+        ref var account = ref _accounts.GetOrAdd(address, hash, out var added);
+        if (added)
+        {
+            account = _start.TryGetAccount(address, out AccountInfo before)
+                ? new CommittedAccount { Exists = true, Nonce = before.Nonce, Balance = before.Balance, CodeHash = before.CodeHash, HasStorage = before.HasStorage }
+                : new CommittedAccount { CodeHash = AccountInfo.EmptyCodeHash };
+        }
+
+        return ref account;
+    }
+
+    private void Delete(in Address address)
+    {
+        ref var account = ref AccountToWrite(address);
+        Wipe(ref account, address);
+        account.Exists = false;
+        account.Nonce = 0;
+        account.Balance = UInt256.Zero;
+        account.CodeHash = AccountInfo.EmptyCodeHash;
+        _wipes++;
+    }
+
+    /// <summary>Wipes an account's storage as of the current commit (its slots written earlier stop counting).</summary>
+    private void Wipe(ref CommittedAccount account, in Address address)
+    {
+        var owner = OwnerBit(address);
+        if (account.HasStorage || (_slotOwners[owner >> 6] & (1UL << owner)) != 0)
+        {
+            // It may have slots (from before the block, or written in it): slot reads must look at the wipe from now on.
+            _wipes++;
+        }
+
+        account.StorageCleared = true;
+        account.HasStorage = false;
+        account.WipedAt = _writing.Value;
+    }
+
+    private static int OwnerBit(in Address address) => (int)(((uint)address.GetHashCode() * 0x9E3779B1u) >> 20);
+
+    /// <summary>The commit that last wiped the account's storage in this block, or 0.</summary>
+    private int WipedAt(in Address address)
+    {
+        var hash = address.GetHashCode();
+        return _stamps[StampOf(hash)] > _blockStart && _accounts.TryGetValue(address, hash, out var account) ? account.WipedAt : 0;
+    }
 
     /// <summary>Whether any of <paramref name="reads"/> was published after commit <paramref name="start"/> (the committer's check).</summary>
     public bool ChangedSince(ReadOnlySpan<int> reads, int start)
@@ -136,9 +328,10 @@ internal sealed class CommittedState : IStateReader
     public bool TryGetAccount(in Address address, out AccountInfo account)
     {
         var hash = address.GetHashCode();
-        if (_stamps[StampOf(hash)] > _blockStart && _accounts.TryGetValue(address, hash, out account))
+        if (_stamps[StampOf(hash)] > _blockStart && _accounts.TryGetValue(address, hash, out var written))
         {
-            return true;
+            account = new AccountInfo(written.Nonce, written.Balance, written.CodeHash, written.HasStorage);
+            return written.Exists;
         }
 
         return _start.TryGetAccount(address, out account);
@@ -148,15 +341,19 @@ internal sealed class CommittedState : IStateReader
     {
         var cell = new StorageCell(address, slot);
         var hash = cell.GetHashCode();
-        return _stamps[StampOf(hash)] > _blockStart && _slots.TryGetValue(cell, hash, out var value) ? value : _start.GetStorage(address, slot);
+        if (_stamps[StampOf(hash)] > _blockStart && _slots.TryGetValue(cell, hash, out var written))
+        {
+            return _wipes == 0 || written.WrittenAt >= WipedAt(address) ? written.Value : UInt256.Zero;
+        }
+
+        return _wipes != 0 && WipedAt(address) > 0 ? UInt256.Zero : _start.GetStorage(address, slot);
     }
 
     /// <summary>Code by hash: what the block's commits deployed, or the starting state's.</summary>
     public byte[] GetCode(in Hash256 codeHash) =>
         _code.TryGetValue(codeHash, codeHash.GetHashCode(), out var published) ? published.Code : _start.GetCode(codeHash);
 
-    /// <summary>The runner's overlay answers block hashes itself.</summary>
-    public Hash256 GetBlockHash(ulong number) => Hash256.Zero;
+    public Hash256 GetBlockHash(ulong number) => _blockHashes.TryGetValue(number, out var hash) ? hash : Hash256.Zero;
 
     /// <summary>
     /// Adds the stamps of what <paramref name="writes"/> wrote to <paramref name="stamps"/>, and those of the accounts in
@@ -272,6 +469,27 @@ internal sealed class CommittedState : IStateReader
 
         public Hash256 GetBlockHash(ulong number) => Overlay.GetBlockHash(number);
     }
+
+    /// <summary>An account as the block's commits left it (fields, existence, storage wipes).</summary>
+    private struct CommittedAccount
+    {
+        public UInt256 Balance;
+        public Hash256 CodeHash;
+        public ulong Nonce;
+
+        /// <summary>The commit that last wiped its storage in this block, or 0: only slots written since count.</summary>
+        public int WipedAt;
+        public bool Exists;
+
+        /// <summary>It had storage before the block and no commit wiped it (what EIP-7610 asks).</summary>
+        public bool HasStorage;
+
+        /// <summary>Some commit of the block wiped its storage (a deletion, a creation, a first credit).</summary>
+        public bool StorageCleared;
+    }
+
+    /// <summary>A slot's value and the commit that wrote it.</summary>
+    private readonly record struct CommittedSlot(UInt256 Value, int WrittenAt);
 
     /// <summary>Deployed code (a reference: written and read whole).</summary>
     private readonly record struct PublishedCode(byte[] Code);

@@ -102,7 +102,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
             && _engine.ThreadCount == 2
             && transactions.Count >= Math.Max(1, Options.SequentialBelowTransactionCount))
         {
-            return RunAhead(block, preState, state, systemWrites);
+            return RunAhead(block, preState, systemWrites);
         }
 
         var code = new BlockCodeStore(state);
@@ -207,13 +207,13 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
     }
 
     /// <summary>The block on a committer and a runner (<see cref="RunAheadBlock"/>), on the engine's two threads.</summary>
-    private EvmBlockResult RunAhead(EvmBlock block, StateSnapshot preState, BlockStateOverlay state, TransactionWriteSet? systemWrites)
+    private EvmBlockResult RunAhead(EvmBlock block, StateSnapshot preState, TransactionWriteSet? systemWrites)
     {
         var scratch = Interlocked.Exchange(ref _runAheadScratch, null) ?? new RunAheadScratch(_workers.Spec, _workers.Precompiles);
         RunAheadBlock run;
         try
         {
-            run = new RunAheadBlock(block, preState, state, systemWrites, scratch, Options.RunAheadDistance, _engine.ThreadCount);
+            run = new RunAheadBlock(block, preState, systemWrites, scratch, Options.RunAheadDistance, _engine.ThreadCount);
             _engine.Submit(run);
             run.Completion.GetAwaiter().GetResult();
         }

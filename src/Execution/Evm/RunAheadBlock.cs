@@ -8,7 +8,7 @@ namespace Hyperion.Execution.Evm;
 
 /// <summary>
 /// A block on two threads, a committer and a runner, with exactly the sequential result: the committer takes the
-/// transactions in order over the block's state, as <see cref="SequentialBlockExecutor"/> does, while the runner
+/// transactions in order over the block's state (<see cref="CommittedState"/>), as <see cref="SequentialBlockExecutor"/> does, while the runner
 /// executes transactions a little further on, over the state the committer has committed so far plus its own run's
 /// writes. When the committer reaches a transaction the runner has done, it checks that nothing the runner read has
 /// been committed since (<see cref="CommittedState"/>'s stamps) and, if so, takes the runner's result as it is (applies
@@ -55,7 +55,6 @@ internal sealed class RunAheadBlock : IWorkerJob
     private const int JudgeAfter = 16;
 
     private readonly EvmBlock _block;
-    private readonly BlockStateOverlay _state;
     private readonly RunAheadScratch _scratch;
     private readonly CommittedState _committed;
     private readonly int _count;
@@ -111,16 +110,14 @@ internal sealed class RunAheadBlock : IWorkerJob
 
     /// <param name="block">The block.</param>
     /// <param name="preState">The state before the block.</param>
-    /// <param name="state">The block's overlay over <paramref name="preState"/>, with the system call's writes (if any) applied: the committer's state.</param>
-    /// <param name="systemWrites">What the block's system call wrote, or null.</param>
+    /// <param name="systemWrites">What the block's system call wrote over <paramref name="preState"/>, or null.</param>
     /// <param name="scratch">The tables and EVMs kept from block to block (this block's alone while it runs).</param>
     /// <param name="distance">How far past the committer the runner starts a run.</param>
     /// <param name="poolSize">The threads of the pool that runs the job (workers past the first two return at once).</param>
-    public RunAheadBlock(EvmBlock block, StateSnapshot preState, BlockStateOverlay state, TransactionWriteSet? systemWrites, RunAheadScratch scratch, int distance, int poolSize)
+    public RunAheadBlock(EvmBlock block, StateSnapshot preState, TransactionWriteSet? systemWrites, RunAheadScratch scratch, int distance, int poolSize)
     {
         _completion = new WorkerJobCompletion(poolSize);
         _block = block;
-        _state = state;
         _scratch = scratch;
         _committed = scratch.Committed;
         _count = block.Transactions.Count;
@@ -130,11 +127,11 @@ internal sealed class RunAheadBlock : IWorkerJob
         _coinbase = block.Context.Coinbase;
         _slots = scratch.Slots(_count);
 
-        _committed.Begin(preState, _coinbase);
+        _committed.Begin(preState, _coinbase, block.BlockHashes);
         if (systemWrites is not null)
         {
-            // What the block's system call wrote is committed state too (it never deletes or wipes).
-            Publish(systemWrites);
+            // What the block's system call wrote is committed state too (it never deletes).
+            Commit(systemWrites);
         }
     }
 
@@ -233,8 +230,15 @@ internal sealed class RunAheadBlock : IWorkerJob
             }
         }
 
-        WithdrawalProcessor.Apply(_state, _block.Withdrawals);
-        _changes = _state.ToChanges();
+        _committed.BeginCommit();
+        foreach (var withdrawal in _block.Withdrawals)
+        {
+            // EIP-4895, as WithdrawalProcessor credits them: after the transactions, each a credit that touches the account.
+            _committed.AddBalance(withdrawal.Address, withdrawal.AmountInWei);
+        }
+
+        _committed.EndCommit();
+        _changes = _committed.ToChanges();
         MakeBloomsLeft();
     }
 
@@ -278,7 +282,7 @@ internal sealed class RunAheadBlock : IWorkerJob
 
     private void ExecuteOwn(int index, TransactionProcessor processor, BlockReceiptBuilder receipts)
     {
-        var result = processor.Execute(_block.Transactions[index], _block.Context, _state);
+        var result = processor.Execute(_block.Transactions[index], _block.Context, _committed);
         _ownExecutions++;
 
         // Its logs' bloom waits for the end of the block, when both threads share what is left (the runner is idle
@@ -289,8 +293,7 @@ internal sealed class RunAheadBlock : IWorkerJob
             _bloomsLeft.Add(index);
         }
 
-        _state.Apply(result.WriteSet);
-        Publish(result.WriteSet);
+        Commit(result.WriteSet);
     }
 
     /// <summary>Commits the runner's result for the transaction if it stands; false when the committer must execute it.</summary>
@@ -329,9 +332,7 @@ internal sealed class RunAheadBlock : IWorkerJob
 
         var result = ran.Result;
         receipts.Add(ran.Outcome);
-        _state.Apply(result.WriteSet);
-        _state.AddBalance(_coinbase, result.CoinbasePayment);
-        Publish(result.WriteSet);
+        Commit(result.WriteSet, result.CoinbasePayment);
         return true;
     }
 
@@ -367,54 +368,21 @@ internal sealed class RunAheadBlock : IWorkerJob
         return false;
     }
 
-    /// <summary>Publishes a commit's writes for the runner (not the coinbase's, which the runner never uses).</summary>
-    private void Publish(TransactionWriteSet writes)
+    /// <summary>
+    /// Commits a transaction's writes (and the coinbase's tip, for a runner's result) to the block's state, where the
+    /// runner sees them. A deletion stops the runner: its storage reads do not look for wipes.
+    /// </summary>
+    private void Commit(TransactionWriteSet writes, UInt256? coinbaseTip = null)
     {
-        if (_runnerStopped)
-        {
-            return;
-        }
-
-        var accounts = writes.Accounts;
-        var storage = writes.Storage;
-        for (var index = 0; index < accounts.Count; index++)
-        {
-            var write = accounts[index];
-            if (write.Deleted && write.Address != _coinbase)
-            {
-                // The published state keeps no deletions: the runner stops, and nothing it did is taken any more.
-                _runnerStopped = true;
-                return;
-            }
-        }
-
-        // A committed write that marks storage cleared without deleting is a creation (or a fresh account paid): it
-        // succeeded, so the address had no storage (EIP-7610), and nothing published for it goes stale.
         _committed.BeginCommit();
-        for (var index = 0; index < accounts.Count; index++)
+        if (_committed.Apply(writes))
         {
-            var write = accounts[index];
-            if (write.Address != _coinbase)
-            {
-                if (write.Code is { Length: > 0 } code)
-                {
-                    _committed.PublishCode(write.CodeHash, code);
-                }
-
-                // Published as having no storage, whatever it has: that only matters to a creation at the address
-                // (EIP-7610), and a creation that goes ahead wipes the new account's storage, so its result is never
-                // taken. Saying it has storage when it has none would be the unsafe direction.
-                _committed.PublishAccount(write.Address, new AccountInfo(write.Nonce, write.Balance, write.CodeHash));
-            }
+            _runnerStopped = true;
         }
 
-        for (var index = 0; index < storage.Count; index++)
+        if (coinbaseTip is { } tip)
         {
-            var write = storage[index];
-            if (write.Address != _coinbase)
-            {
-                _committed.PublishSlot(write.Address, write.Slot, write.Value);
-            }
+            _committed.AddBalance(_coinbase, tip);
         }
 
         _committed.EndCommit();
