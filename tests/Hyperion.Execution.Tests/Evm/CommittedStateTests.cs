@@ -1,8 +1,8 @@
 using CsCheck;
 using Hyperion.Core;
-using Hyperion.State;
 using Hyperion.Evm;
 using Hyperion.Execution.Evm;
+using Hyperion.State;
 
 namespace Hyperion.Execution.Tests.Evm;
 
