@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Hyperion.Core;
@@ -183,30 +184,74 @@ internal sealed class CommittedState : IStateReader
     /// </summary>
     public StateChanges ToChanges()
     {
-        var storage = new Dictionary<Address, Dictionary<UInt256, UInt256>>();
-        Dictionary<UInt256, UInt256>? slots = null;
-        var owner = default(Address);
+        // The slots by account, into one array of pairs (a counting sort: each account's slots a run of it).
+        var owners = new Dictionary<Address, int>();
+        var runs = new List<(Address Owner, int Start, int Count)>();
+        var total = _slots.Count;
+        var ownerOf = ArrayPool<int>.Shared.Rent(total);
+        var pairs = ArrayPool<KeyValuePair<UInt256, UInt256>>.Shared.Rent(total);
+        var found = 0;
+        var owner = -1;
+        var ownerAddress = default(Address);
         var wipedAt = 0;
         foreach (var (cell, slot) in _slots)
         {
-            if (slots is null || cell.Address != owner)
+            if (owner < 0 || cell.Address != ownerAddress)
             {
-                owner = cell.Address;
-                wipedAt = WipedAt(owner);
-                ref var map = ref CollectionsMarshal.GetValueRefOrAddDefault(storage, owner, out _);
-                slots = map ??= [];
+                ownerAddress = cell.Address;
+                ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(owners, ownerAddress, out var seen);
+                if (!seen)
+                {
+                    known = runs.Count;
+                    runs.Add((ownerAddress, 0, 0));
+                }
+
+                owner = known;
+                wipedAt = _wipes == 0 ? 0 : WipedAt(ownerAddress);
             }
 
+            // Written before the account's last wipe: gone with it.
             if (slot.WrittenAt >= wipedAt)
             {
-                slots[cell.Slot] = slot.Value;
+                ownerOf[found] = owner;
+                pairs[found++] = new KeyValuePair<UInt256, UInt256>(cell.Slot, slot.Value);
+                CollectionsMarshal.AsSpan(runs)[owner].Count++;
             }
         }
 
-        var changes = new Dictionary<Address, AccountChange>(_accounts.Count + storage.Count);
+        var runSpan = CollectionsMarshal.AsSpan(runs);
+        var next = 0;
+        foreach (ref var run in runSpan)
+        {
+            run.Start = next;
+            next += run.Count;
+        }
+
+        var sorted = new KeyValuePair<UInt256, UInt256>[found];
+        var placed = ArrayPool<int>.Shared.Rent(runs.Count);
+        for (var index = 0; index < runs.Count; index++)
+        {
+            placed[index] = runSpan[index].Start;
+        }
+
+        for (var index = 0; index < found; index++)
+        {
+            sorted[placed[ownerOf[index]]++] = pairs[index];
+        }
+
+        ArrayPool<int>.Shared.Return(placed);
+        ArrayPool<int>.Shared.Return(ownerOf);
+        ArrayPool<KeyValuePair<UInt256, UInt256>>.Shared.Return(pairs);
+
+        var changes = new Dictionary<Address, AccountChange>(_accounts.Count + runs.Count);
         foreach (var (address, account) in _accounts)
         {
-            storage.Remove(address, out var written);
+            IReadOnlyDictionary<UInt256, UInt256> written = BlockStateOverlay.NoStorage;
+            if (owners.Remove(address, out var index) && runSpan[index].Count > 0)
+            {
+                written = new SlotRun(sorted, runSpan[index].Start, runSpan[index].Count);
+            }
+
             if (!account.Exists)
             {
                 if (_start.TryGetAccount(address, out AccountInfo _))
@@ -217,14 +262,16 @@ internal sealed class CommittedState : IStateReader
                 continue;
             }
 
-            changes[address] = new AccountChange(false, account.Nonce, account.Balance, account.CodeHash, account.StorageCleared, written ?? BlockStateOverlay.NoStorage);
+            changes[address] = new AccountChange(false, account.Nonce, account.Balance, account.CodeHash, account.StorageCleared, written);
         }
 
         // Accounts whose slots alone the block wrote (a contract's storage): their fields as the block found them.
-        foreach (var (address, written) in storage)
+        foreach (var (address, index) in owners)
         {
             if (_start.TryGetAccount(address, out AccountInfo before))
             {
+                var run = runSpan[index];
+                IReadOnlyDictionary<UInt256, UInt256> written = run.Count > 0 ? new SlotRun(sorted, run.Start, run.Count) : BlockStateOverlay.NoStorage;
                 changes[address] = new AccountChange(false, before.Nonce, before.Balance, before.CodeHash, false, written);
             }
         }
