@@ -634,7 +634,8 @@ public sealed class JournaledState
                     account.Balance,
                     account.CodeHash,
                     account.CodeDeployed ? Code(account).Code : null,
-                    created || !existedBefore));
+                    created || !existedBefore,
+                    existedBefore && original.HasStorage));
             }
         }
 

@@ -38,7 +38,9 @@ public sealed class TransactionReadSet
 /// The final value of an account a transaction changed. <see cref="Deleted"/>: the account is gone with its
 /// storage (self-destructed, or empty and touched under EIP-161). <see cref="StorageCleared"/>: the account was
 /// created by this transaction, so storage from before it does not survive (only this set's slots count).
-/// <see cref="Code"/> is set when the transaction deployed it.
+/// <see cref="Code"/> is set when the transaction deployed it. <see cref="HadStorage"/>: whether the account had storage
+/// when the transaction began, as its reader said (null where the writer did not read it): a consumer that keeps the
+/// account's fields itself learns EIP-7610's flag from it without asking the state before the block again.
 /// </summary>
 public readonly record struct AccountWrite(
     Address Address,
@@ -47,7 +49,8 @@ public readonly record struct AccountWrite(
     UInt256 Balance,
     Hash256 CodeHash,
     byte[]? Code,
-    bool StorageCleared);
+    bool StorageCleared,
+    bool? HadStorage = null);
 
 /// <summary>The final value of a storage slot the transaction changed (zero deletes it).</summary>
 public readonly record struct StorageWrite(Address Address, UInt256 Slot, UInt256 Value);

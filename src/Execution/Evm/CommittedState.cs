@@ -124,7 +124,7 @@ internal sealed class CommittedState : IStateReader
                 _code.Set(write.CodeHash, write.CodeHash.GetHashCode(), new PublishedCode(code));
             }
 
-            ref var account = ref AccountToWrite(write.Address);
+            ref var account = ref AccountToWrite(write.Address, write.HadStorage);
             if (write.StorageCleared)
             {
                 Wipe(ref account, write.Address);
@@ -289,12 +289,21 @@ internal sealed class CommittedState : IStateReader
     /// The account's entry, stamped for the current commit, added with its starting fields when the block has not
     /// written it yet. Good until the next account is added.
     /// </summary>
-    private ref CommittedAccount AccountToWrite(in Address address)
+    /// <param name="address">The account.</param>
+    /// <param name="hadStorage">
+    /// Whether it had storage when the writing transaction began (<see cref="AccountWrite.HadStorage"/>), when the
+    /// write says, and the caller overwrites every field: then a new entry needs nothing from the starting state.
+    /// </param>
+    private ref CommittedAccount AccountToWrite(in Address address, bool? hadStorage = null)
     {
         var hash = address.GetHashCode();
         _stamps[StampOf(hash)] = _writing.Value;
         ref var account = ref _accounts.GetOrAdd(address, hash, out var added);
-        if (added)
+        if (added && hadStorage is { } known)
+        {
+            account = new CommittedAccount { CodeHash = AccountInfo.EmptyCodeHash, HasStorage = known };
+        }
+        else if (added)
         {
             account = _start.TryGetAccount(address, out AccountInfo before)
                 ? new CommittedAccount { Exists = true, Nonce = before.Nonce, Balance = before.Balance, CodeHash = before.CodeHash, HasStorage = before.HasStorage }

@@ -108,6 +108,9 @@ internal sealed class RunAheadBlock : IWorkerJob
     private long _wasted;
     private long _waits;
 
+    /// <summary>The tips of the runner's results taken since the coinbase was last credited (the committer's).</summary>
+    private UInt256 _tipsOwed;
+
     /// <param name="block">The block.</param>
     /// <param name="preState">The state before the block.</param>
     /// <param name="systemWrites">What the block's system call wrote over <paramref name="preState"/>, or null.</param>
@@ -230,6 +233,7 @@ internal sealed class RunAheadBlock : IWorkerJob
             }
         }
 
+        CreditTips();
         _committed.BeginCommit();
         foreach (var withdrawal in _block.Withdrawals)
         {
@@ -282,6 +286,8 @@ internal sealed class RunAheadBlock : IWorkerJob
 
     private void ExecuteOwn(int index, TransactionProcessor processor, BlockReceiptBuilder receipts)
     {
+        // It pays the coinbase itself, on top of the tips taken so far.
+        CreditTips();
         var result = processor.Execute(_block.Transactions[index], _block.Context, _committed);
         _ownExecutions++;
 
@@ -382,10 +388,36 @@ internal sealed class RunAheadBlock : IWorkerJob
 
         if (coinbaseTip is { } tip)
         {
-            _committed.AddBalance(_coinbase, tip);
+            if (tip.IsZero)
+            {
+                // A credit of zero touches the coinbase (an empty one is deleted, EIP-161): in its place, after the rest.
+                _committed.EndCommit();
+                CreditTips();
+                _committed.BeginCommit();
+                _committed.AddBalance(_coinbase, tip);
+            }
+            else
+            {
+                // Credits add up: the coinbase gets them at once when someone next needs it (no runner result read it).
+                _tipsOwed += tip;
+            }
         }
 
         _committed.EndCommit();
+    }
+
+    /// <summary>Credits the coinbase with the tips of the runner's results taken since it was last credited.</summary>
+    private void CreditTips()
+    {
+        if (_tipsOwed.IsZero)
+        {
+            return;
+        }
+
+        _committed.BeginCommit();
+        _committed.AddBalance(_coinbase, _tipsOwed);
+        _committed.EndCommit();
+        _tipsOwed = UInt256.Zero;
     }
 
     /// <summary>The runner: runs of transactions past the committer, each over a fresh overlay on the committed state.</summary>
