@@ -388,19 +388,12 @@ internal sealed class RunAheadBlock : IWorkerJob
 
         if (coinbaseTip is { } tip)
         {
-            if (tip.IsZero)
-            {
-                // A credit of zero touches the coinbase (an empty one is deleted, EIP-161): in its place, after the rest.
-                _committed.EndCommit();
-                CreditTips();
-                _committed.BeginCommit();
-                _committed.AddBalance(_coinbase, tip);
-            }
-            else
-            {
-                // Credits add up: the coinbase gets them at once when someone next needs it (no runner result read it).
-                _tipsOwed += tip;
-            }
+            // Credits add up: the coinbase gets them at once when the committer next needs it (no runner result read
+            // it). A credit of zero, which would delete an empty coinbase (EIP-161), can be dropped: the first
+            // transaction is always the committer's, and its own payment to the coinbase deletes it if it is empty;
+            // after that nothing makes it empty again (its balance falls only by sending, which gives it a nonce, or
+            // by code at it, which it then has).
+            _tipsOwed += tip;
         }
 
         _committed.EndCommit();
