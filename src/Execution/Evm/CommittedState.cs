@@ -179,14 +179,51 @@ internal sealed class CommittedState : IStateReader
     /// <summary>
     /// The block's effect, as final values per account, as <see cref="BlockStateOverlay.ToChanges"/> gives it: each
     /// account written, with the slots written since its last wipe; an account whose slots alone were written, with its
-    /// starting fields; an account deleted that existed before the block, as a deletion. The committer's, once the block
-    /// is committed.
+    /// starting fields; an account deleted that existed before the block, as a deletion. Once the block is committed;
+    /// <see cref="RunAheadBlock"/> makes the two halves on its two threads (<see cref="CollectAccounts"/>,
+    /// <see cref="CollectSlots"/>, both only read the state) and joins them (<see cref="Join"/>).
     /// </summary>
-    public StateChanges ToChanges()
+    public StateChanges ToChanges() => Join(CollectAccounts(), CollectSlots());
+
+    /// <summary>The accounts the block wrote, as changes without their slots (see <see cref="Join"/>), and the code it deployed.</summary>
+    public AccountChanges CollectAccounts()
     {
-        // The slots by account, into one array of pairs (a counting sort: each account's slots a run of it).
+        var changes = new Dictionary<Address, AccountChange>(_accounts.Count + 16);
+        HashSet<Address>? vanished = null;
+        foreach (var (address, account) in _accounts)
+        {
+            if (account.Exists)
+            {
+                changes[address] = new AccountChange(false, account.Nonce, account.Balance, account.CodeHash, account.StorageCleared, BlockStateOverlay.NoStorage);
+            }
+            else if (_start.TryGetAccount(address, out AccountInfo _))
+            {
+                changes[address] = new AccountChange(true, 0, UInt256.Zero, AccountInfo.EmptyCodeHash, true, BlockStateOverlay.NoStorage);
+            }
+            else
+            {
+                // Gone, and it was not there before the block: no change, and its slots go with it (see Join).
+                (vanished ??= []).Add(address);
+            }
+        }
+
+        var code = new Dictionary<Hash256, byte[]>(_code.Count);
+        foreach (var (hash, published) in _code)
+        {
+            code[hash] = published.Code;
+        }
+
+        return new AccountChanges(changes, vanished, code);
+    }
+
+    /// <summary>
+    /// The slots the block wrote, grouped by account into one array of pairs (a counting sort: each account's slots a run
+    /// of it, <see cref="SlotRun"/>), those written before their account's last wipe left out.
+    /// </summary>
+    public SlotChanges CollectSlots()
+    {
         var owners = new Dictionary<Address, int>();
-        var runs = new List<(Address Owner, int Start, int Count)>();
+        var runs = new List<(int Start, int Count)>();
         var total = _slots.Count;
         var ownerOf = ArrayPool<int>.Shared.Rent(total);
         var pairs = ArrayPool<KeyValuePair<UInt256, UInt256>>.Shared.Rent(total);
@@ -203,7 +240,7 @@ internal sealed class CommittedState : IStateReader
                 if (!seen)
                 {
                     known = runs.Count;
-                    runs.Add((ownerAddress, 0, 0));
+                    runs.Add((0, 0));
                 }
 
                 owner = known;
@@ -220,20 +257,16 @@ internal sealed class CommittedState : IStateReader
         }
 
         var runSpan = CollectionsMarshal.AsSpan(runs);
+        var placed = ArrayPool<int>.Shared.Rent(runs.Count);
         var next = 0;
-        foreach (ref var run in runSpan)
+        for (var index = 0; index < runSpan.Length; index++)
         {
-            run.Start = next;
-            next += run.Count;
+            runSpan[index].Start = next;
+            placed[index] = next;
+            next += runSpan[index].Count;
         }
 
         var sorted = new KeyValuePair<UInt256, UInt256>[found];
-        var placed = ArrayPool<int>.Shared.Rent(runs.Count);
-        for (var index = 0; index < runs.Count; index++)
-        {
-            placed[index] = runSpan[index].Start;
-        }
-
         for (var index = 0; index < found; index++)
         {
             sorted[placed[ownerOf[index]]++] = pairs[index];
@@ -243,46 +276,42 @@ internal sealed class CommittedState : IStateReader
         ArrayPool<int>.Shared.Return(ownerOf);
         ArrayPool<KeyValuePair<UInt256, UInt256>>.Shared.Return(pairs);
 
-        var changes = new Dictionary<Address, AccountChange>(_accounts.Count + runs.Count);
-        foreach (var (address, account) in _accounts)
-        {
-            IReadOnlyDictionary<UInt256, UInt256> written = BlockStateOverlay.NoStorage;
-            if (owners.Remove(address, out var index) && runSpan[index].Count > 0)
-            {
-                written = new SlotRun(sorted, runSpan[index].Start, runSpan[index].Count);
-            }
-
-            if (!account.Exists)
-            {
-                if (_start.TryGetAccount(address, out AccountInfo _))
-                {
-                    changes[address] = new AccountChange(true, 0, UInt256.Zero, AccountInfo.EmptyCodeHash, true, BlockStateOverlay.NoStorage);
-                }
-
-                continue;
-            }
-
-            changes[address] = new AccountChange(false, account.Nonce, account.Balance, account.CodeHash, account.StorageCleared, written);
-        }
-
-        // Accounts whose slots alone the block wrote (a contract's storage): their fields as the block found them.
+        var slots = new Dictionary<Address, SlotRun>(owners.Count);
         foreach (var (address, index) in owners)
         {
-            if (_start.TryGetAccount(address, out AccountInfo before))
+            var run = runSpan[index];
+            if (run.Count > 0)
             {
-                var run = runSpan[index];
-                IReadOnlyDictionary<UInt256, UInt256> written = run.Count > 0 ? new SlotRun(sorted, run.Start, run.Count) : BlockStateOverlay.NoStorage;
+                slots[address] = new SlotRun(sorted, run.Start, run.Count);
+            }
+        }
+
+        return new SlotChanges(slots);
+    }
+
+    /// <summary>
+    /// The block's changes from its two halves: each written account with its slots; an account whose slots alone were
+    /// written, with its fields as the block found them (none if it did not exist); a deleted account without them.
+    /// </summary>
+    public StateChanges Join(AccountChanges accounts, SlotChanges slots)
+    {
+        var changes = accounts.Changes;
+        foreach (var (address, written) in slots.Runs)
+        {
+            if (changes.TryGetValue(address, out var change))
+            {
+                if (!change.Deleted)
+                {
+                    changes[address] = change with { Storage = written };
+                }
+            }
+            else if (accounts.Vanished?.Contains(address) != true && _start.TryGetAccount(address, out AccountInfo before))
+            {
                 changes[address] = new AccountChange(false, before.Nonce, before.Balance, before.CodeHash, false, written);
             }
         }
 
-        var code = new Dictionary<Hash256, byte[]>(_code.Count);
-        foreach (var (hash, published) in _code)
-        {
-            code[hash] = published.Code;
-        }
-
-        return new StateChanges(changes, code);
+        return new StateChanges(changes, accounts.Code);
     }
 
     /// <summary>
@@ -525,6 +554,15 @@ internal sealed class CommittedState : IStateReader
 
         public Hash256 GetBlockHash(ulong number) => Overlay.GetBlockHash(number);
     }
+
+    /// <summary>
+    /// The accounts half of the block's changes (<see cref="CollectAccounts"/>); <paramref name="Vanished"/>: accounts
+    /// the block wrote that are gone and were not there before it (no change, and their slots come to nothing).
+    /// </summary>
+    public sealed record AccountChanges(Dictionary<Address, AccountChange> Changes, HashSet<Address>? Vanished, Dictionary<Hash256, byte[]> Code);
+
+    /// <summary>The slots half of the block's changes, by account (<see cref="CollectSlots"/>).</summary>
+    public sealed record SlotChanges(Dictionary<Address, SlotRun> Runs);
 
     /// <summary>An account as the block's commits left it (fields, existence, storage wipes).</summary>
     private struct CommittedAccount

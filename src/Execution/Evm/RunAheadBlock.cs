@@ -92,6 +92,10 @@ internal sealed class RunAheadBlock : IWorkerJob
     private BlockReceiptBuilder? _receipts;
     private StateChanges? _changes;
 
+    /// <summary>The runner's half of the block's changes, once made (read by the committer).</summary>
+    private CommittedState.SlotChanges? _slotChanges;
+    private int _slotsClaimed;
+
     /// <summary>The committer's own transactions with logs, whose blooms are made once the block is committed.</summary>
     private readonly List<int> _bloomsLeft = [];
     private int _bloomsTaken;
@@ -154,6 +158,8 @@ internal sealed class RunAheadBlock : IWorkerJob
                 WaitForFinishing();
                 if (!_completion.HasFailed)
                 {
+                    // The block's changes are made by both threads: the slots here, the accounts on the committer.
+                    CollectSlotsIfFirst();
                     MakeBloomsLeft();
                 }
             }
@@ -219,6 +225,17 @@ internal sealed class RunAheadBlock : IWorkerJob
 
                 ExecuteOwn(index, processor, receipts);
             }
+
+            // The last writes of the block, before the runner starts reading the state for its changes.
+            CreditTips();
+            _committed.BeginCommit();
+            foreach (var withdrawal in _block.Withdrawals)
+            {
+                // EIP-4895, as WithdrawalProcessor credits them: after the transactions, each a credit that touches the account.
+                _committed.AddBalance(withdrawal.Address, withdrawal.AmountInWei);
+            }
+
+            _committed.EndCommit();
         }
         finally
         {
@@ -233,17 +250,40 @@ internal sealed class RunAheadBlock : IWorkerJob
             }
         }
 
-        CreditTips();
-        _committed.BeginCommit();
-        foreach (var withdrawal in _block.Withdrawals)
-        {
-            // EIP-4895, as WithdrawalProcessor credits them: after the transactions, each a credit that touches the account.
-            _committed.AddBalance(withdrawal.Address, withdrawal.AmountInWei);
-        }
-
-        _committed.EndCommit();
-        _changes = _committed.ToChanges();
+        var accounts = _committed.CollectAccounts();
         MakeBloomsLeft();
+        _changes = _committed.Join(accounts, WaitForSlotChanges());
+    }
+
+    /// <summary>The slots half of the block's changes, by whichever thread comes for it first (the runner, nearly always).</summary>
+    private void CollectSlotsIfFirst()
+    {
+        if (Interlocked.Exchange(ref _slotsClaimed, 1) == 0)
+        {
+            Volatile.Write(ref _slotChanges, _committed.CollectSlots());
+        }
+    }
+
+    /// <summary>The committer, done with its half of the block's changes: the slots half, made by the runner or now.</summary>
+    private CommittedState.SlotChanges WaitForSlotChanges()
+    {
+        CollectSlotsIfFirst();
+        var wait = default(SpinWait);
+        while (true)
+        {
+            if (Volatile.Read(ref _slotChanges) is { } slots)
+            {
+                return slots;
+            }
+
+            // The runner failed (its failure is the block's): nothing will come.
+            if (_completion.HasFailed)
+            {
+                throw new OperationCanceledException("The runner failed before the block's changes were made.");
+            }
+
+            wait.SpinOnce();
+        }
     }
 
     /// <summary>
