@@ -100,6 +100,9 @@ internal sealed class RunAheadBlock : IWorkerJob
     private readonly List<int> _bloomsLeft = [];
     private int _bloomsTaken;
 
+    /// <summary>The runner's: the first transaction whose slot it has not looked at for a receipt still without its bloom.</summary>
+    private int _runnerBloomsAt;
+
     /// <summary>Set once the committer is past the last transaction (or failed): the runner joins the blooms then.</summary>
     private int _finishing;
     private readonly object _finishingGate = new();
@@ -287,25 +290,58 @@ internal sealed class RunAheadBlock : IWorkerJob
     }
 
     /// <summary>
-    /// The runner, done with its runs, until the committer is past the last transaction: a short spin (its last runs
-    /// end close to the committer), then asleep, since a runner stopped early (a chain, a wipe) could wait for most of
-    /// the block, and a spinning thread would take a processor from the node's other work.
+    /// The runner, done with its runs, until the committer is past the last transaction: it makes the blooms of the
+    /// transactions the committer executes meanwhile (a runner stopped early, by a chain or a deletion, would otherwise
+    /// leave them all to the end of the block). A short spin first (its last runs end close to the committer); when
+    /// there is nothing to do it sleeps a millisecond at a time rather than spin, which would take a processor from the
+    /// node's other work.
     /// </summary>
     private void WaitForFinishing()
     {
         var wait = default(SpinWait);
-        while (Volatile.Read(ref _finishing) == 0 && !wait.NextSpinWillYield)
+        while (Volatile.Read(ref _finishing) == 0)
         {
-            wait.SpinOnce();
-        }
-
-        lock (_finishingGate)
-        {
-            while (Volatile.Read(ref _finishing) == 0)
+            if (MakeOneBloomLeft())
             {
-                Monitor.Wait(_finishingGate);
+                wait.Reset();
+                continue;
+            }
+
+            if (!wait.NextSpinWillYield)
+            {
+                wait.SpinOnce();
+                continue;
+            }
+
+            lock (_finishingGate)
+            {
+                if (Volatile.Read(ref _finishing) == 0)
+                {
+                    Monitor.Wait(_finishingGate, millisecondsTimeout: 1);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// The runner, waiting for the committer: the bloom of one of the committer's own transactions already committed,
+    /// if there is one it has not looked at; false when there is none. (Made twice at worst: the bloom is the receipt's
+    /// own, made on first use, and both threads make the same.)
+    /// </summary>
+    private bool MakeOneBloomLeft()
+    {
+        // Every transaction before the one the committer is at has its receipt in its slot (written before it moved on).
+        var committed = Volatile.Read(ref _committing.Value);
+        while (_runnerBloomsAt < committed)
+        {
+            if (Volatile.Read(ref _slots[_runnerBloomsAt++].OwnReceipt) is { } receipt)
+            {
+                _ = receipt.Bloom;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Both threads, once every transaction is committed: the blooms of the committer's own transactions.</summary>
@@ -337,6 +373,9 @@ internal sealed class RunAheadBlock : IWorkerJob
         if (result.Logs.Count > 0)
         {
             _bloomsLeft.Add(index);
+
+            // For the runner, should it be waiting on the committer meanwhile (written before the committer moves on).
+            Volatile.Write(ref _slots[index].OwnReceipt, receipts.Receipts[index]);
         }
 
         Commit(result.WriteSet);
@@ -485,7 +524,11 @@ internal sealed class RunAheadBlock : IWorkerJob
                     var wait = default(SpinWait);
                     while (index - Volatile.Read(ref _committing.Value) > _farthest && !_runnerStopped)
                     {
-                        wait.SpinOnce(sleep1Threshold: -1);
+                        // Time better spent on the blooms the committer leaves for the end of the block.
+                        if (!MakeOneBloomLeft())
+                        {
+                            wait.SpinOnce(sleep1Threshold: -1);
+                        }
                     }
                 }
 
@@ -580,6 +623,10 @@ internal struct TransactionSlot
     /// <summary>The runner's run that executed it.</summary>
     [FieldOffset(12)]
     public int Run;
+
+    /// <summary>The receipt of a transaction with logs that the committer executed itself, its bloom not made yet.</summary>
+    [FieldOffset(16)]
+    public TransactionReceipt? OwnReceipt;
 }
 
 /// <summary>
