@@ -189,7 +189,6 @@ internal sealed class CommittedState : IStateReader
     public AccountChanges CollectAccounts()
     {
         var changes = new Dictionary<Address, AccountChange>(_accounts.Count + 16);
-        HashSet<Address>? vanished = null;
         foreach (var (address, account) in _accounts)
         {
             if (account.Exists)
@@ -200,11 +199,8 @@ internal sealed class CommittedState : IStateReader
             {
                 changes[address] = new AccountChange(true, 0, UInt256.Zero, AccountInfo.EmptyCodeHash, true, BlockStateOverlay.NoStorage);
             }
-            else
-            {
-                // Gone, and it was not there before the block: no change, and its slots go with it (see Join).
-                (vanished ??= []).Add(address);
-            }
+
+            // Otherwise gone, and not there before the block: no change, and its slots go with it (see Join).
         }
 
         var code = new Dictionary<Hash256, byte[]>(_code.Count);
@@ -213,7 +209,7 @@ internal sealed class CommittedState : IStateReader
             code[hash] = published.Code;
         }
 
-        return new AccountChanges(changes, vanished, code);
+        return new AccountChanges(changes, code);
     }
 
     /// <summary>
@@ -276,39 +272,51 @@ internal sealed class CommittedState : IStateReader
         ArrayPool<int>.Shared.Return(ownerOf);
         ArrayPool<KeyValuePair<UInt256, UInt256>>.Shared.Return(pairs);
 
-        var slots = new Dictionary<Address, SlotRun>(owners.Count);
+        // An account the block wrote gets its slots in the join; one whose slots alone it wrote (a contract's storage)
+        // becomes a change here, with its fields as the block found them (the look-ups off the committer's path).
+        var ofWritten = new Dictionary<Address, SlotRun>();
+        var slotsOnly = new List<KeyValuePair<Address, AccountChange>>();
         foreach (var (address, index) in owners)
         {
             var run = runSpan[index];
-            if (run.Count > 0)
+            if (run.Count == 0)
             {
-                slots[address] = new SlotRun(sorted, run.Start, run.Count);
+                continue;
+            }
+
+            var written = new SlotRun(sorted, run.Start, run.Count);
+            if (_stamps[StampOf(address.GetHashCode())] > _blockStart && _accounts.TryGetValue(address, address.GetHashCode(), out _))
+            {
+                ofWritten[address] = written;
+            }
+            else if (_start.TryGetAccount(address, out AccountInfo before))
+            {
+                slotsOnly.Add(new(address, new AccountChange(false, before.Nonce, before.Balance, before.CodeHash, false, written)));
             }
         }
 
-        return new SlotChanges(slots);
+        return new SlotChanges(ofWritten, slotsOnly);
     }
 
     /// <summary>
     /// The block's changes from its two halves: each written account with its slots; an account whose slots alone were
     /// written, with its fields as the block found them (none if it did not exist); a deleted account without them.
     /// </summary>
-    public StateChanges Join(AccountChanges accounts, SlotChanges slots)
+    public static StateChanges Join(AccountChanges accounts, SlotChanges slots)
     {
         var changes = accounts.Changes;
-        foreach (var (address, written) in slots.Runs)
+        foreach (var (address, written) in slots.OfWrittenAccounts)
         {
-            if (changes.TryGetValue(address, out var change))
+            // Not there: the account is gone and never was, and its slots with it. Deleted: its slots went with it.
+            if (changes.TryGetValue(address, out var change) && !change.Deleted)
             {
-                if (!change.Deleted)
-                {
-                    changes[address] = change with { Storage = written };
-                }
+                changes[address] = change with { Storage = written };
             }
-            else if (accounts.Vanished?.Contains(address) != true && _start.TryGetAccount(address, out AccountInfo before))
-            {
-                changes[address] = new AccountChange(false, before.Nonce, before.Balance, before.CodeHash, false, written);
-            }
+        }
+
+        foreach (var (address, change) in slots.SlotsOnly)
+        {
+            changes[address] = change;
         }
 
         return new StateChanges(changes, accounts.Code);
@@ -555,14 +563,14 @@ internal sealed class CommittedState : IStateReader
         public Hash256 GetBlockHash(ulong number) => Overlay.GetBlockHash(number);
     }
 
-    /// <summary>
-    /// The accounts half of the block's changes (<see cref="CollectAccounts"/>); <paramref name="Vanished"/>: accounts
-    /// the block wrote that are gone and were not there before it (no change, and their slots come to nothing).
-    /// </summary>
-    public sealed record AccountChanges(Dictionary<Address, AccountChange> Changes, HashSet<Address>? Vanished, Dictionary<Hash256, byte[]> Code);
+    /// <summary>The accounts half of the block's changes (<see cref="CollectAccounts"/>): the accounts' changes without their slots, and the code.</summary>
+    public sealed record AccountChanges(Dictionary<Address, AccountChange> Changes, Dictionary<Hash256, byte[]> Code);
 
-    /// <summary>The slots half of the block's changes, by account (<see cref="CollectSlots"/>).</summary>
-    public sealed record SlotChanges(Dictionary<Address, SlotRun> Runs);
+    /// <summary>
+    /// The slots half of the block's changes (<see cref="CollectSlots"/>): the slots of accounts the block wrote, and the
+    /// changes of accounts whose slots alone it wrote.
+    /// </summary>
+    public sealed record SlotChanges(Dictionary<Address, SlotRun> OfWrittenAccounts, List<KeyValuePair<Address, AccountChange>> SlotsOnly);
 
     /// <summary>An account as the block's commits left it (fields, existence, storage wipes).</summary>
     private struct CommittedAccount

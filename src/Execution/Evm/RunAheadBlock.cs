@@ -255,7 +255,7 @@ internal sealed class RunAheadBlock : IWorkerJob
 
         var accounts = _committed.CollectAccounts();
         MakeBloomsLeft();
-        _changes = _committed.Join(accounts, WaitForSlotChanges());
+        _changes = CommittedState.Join(accounts, WaitForSlotChanges());
     }
 
     /// <summary>The slots half of the block's changes, by whichever thread comes for it first (the runner, nearly always).</summary>
