@@ -18,9 +18,9 @@ namespace Hyperion.Execution.Evm;
 /// <para>
 /// Why not Block-STM here: on two threads, Block-STM's bookkeeping (a version per location, every read captured and
 /// validated, the final values gathered from the multi-version memory) costs about as much per transaction as the
-/// second thread wins. Here the committer runs at sequential speed plus publishing what it commits, and the runner at
-/// about sequential speed plus recording its reads, while checking a runner's result costs the committer a fraction of
-/// executing it. Block-STM stays the engine for more threads, where a single committer would be the bottleneck.
+/// second thread wins. Here the committer runs at about sequential speed (its state is the committed state the runner
+/// reads, so applying a commit publishes it), and the runner at about sequential speed plus recording its reads, while
+/// taking a runner's result costs the committer a fraction of executing it. Block-STM stays the engine for more threads, where a single committer would be the bottleneck.
 /// </para>
 /// <para>
 /// Each transaction's slot (<see cref="TransactionSlot"/>) goes through these states (a compare-and-swap decides the first step):
@@ -39,8 +39,8 @@ namespace Hyperion.Execution.Evm;
 /// the run's results fails the committer's check. Such a result's writes stay in the run's overlay, so the committer
 /// keeps them (and the accounts whose overlay entries its apply created) as poisoned for that run: the run's later
 /// results that read any of them are rejected too, the others are taken on their own checks, and the runner starts a
-/// new run. A commit that deletes an account stops the runner for the rest of the block (the published state keeps no
-/// deletions; contracts the committer creates are published with their code), and so does a runner whose results
+/// new run. A commit that deletes an account stops the runner for the rest of the block (the runner's slot reads do not
+/// look for the wipe a deletion makes), and so does a runner whose results
 /// mostly fail (a chain, one pool for everything): the committer then goes on alone, at sequential speed.
 /// </para>
 /// </remarks>
@@ -85,7 +85,7 @@ internal sealed class RunAheadBlock : IWorkerJob
     private readonly HashSet<int> _poisoned = [];
     private int _poisonedRun;
 
-    /// <summary>The runner must stop (the committer no longer publishes, or the block is done or failed).</summary>
+    /// <summary>The runner must stop (an account was deleted, its results mostly fail, or the block is done or failed).</summary>
     private volatile bool _runnerStopped;
 
     private readonly WorkerJobCompletion _completion;
@@ -388,7 +388,7 @@ internal sealed class RunAheadBlock : IWorkerJob
         slot.Result = null;
         if (_runnerStopped)
         {
-            // Nothing was published since the runner stopped, so nothing can be checked.
+            // Once stopped (a deletion may have wiped what it read), nothing of the runner's is taken.
             return Wasted();
         }
 
@@ -598,8 +598,9 @@ internal sealed class RunAheadBlock : IWorkerJob
 
     /// <summary>
     /// Whether a runner's write deletes the account or clears storage it may have had: every deletion, and every creation
-    /// (code, or the nonce of one), which the runner cannot be trusted with: whether the address has storage, which
-    /// forbids a creation there (EIP-7610), is not published. Not an account that starts to exist by being paid (nonce
+    /// (code, or the nonce of one), both left to the committer (creations since the committed state did not say whether
+    /// an address has storage, which forbids a creation there, EIP-7610; it does now, but creations are rare in blocks
+    /// and no benchmark would measure a path for them). Not an account that starts to exist by being paid (nonce
     /// 0, no code): the EVM marks its storage cleared too, but it had none (an address with storage and nothing else is
     /// an account already), and a plain transfer to a fresh address must not end the run.
     /// </summary>
@@ -635,7 +636,7 @@ internal struct TransactionSlot
 /// </summary>
 internal sealed record RunnerResult(TransactionResult Result, TransactionOutcome Outcome, int[] Reads, int[] NewEntries, int StartedAfter);
 
-/// <summary>What <see cref="RunAheadBlock"/> keeps from block to block: the published state and the two threads' EVMs.</summary>
+/// <summary>What <see cref="RunAheadBlock"/> keeps from block to block: the committed state and the two threads' EVMs.</summary>
 internal sealed class RunAheadScratch
 {
     private TransactionSlot[] _slots = [];
