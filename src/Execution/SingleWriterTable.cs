@@ -69,38 +69,15 @@ internal sealed class SingleWriterTable<TKey, TValue>
     /// <summary>Sets <paramref name="key"/>'s value; the writer thread only.</summary>
     public void Set(in TKey key, int hash, in TValue value)
     {
-        var slots = _slots;
-        var mask = slots.Length - 1;
-        var index = hash & mask;
-        while (true)
+        var index = SlotFor(key, hash, out var found);
+        ref var slot = ref _slots[index];
+        if (found)
         {
-            ref var slot = ref slots[index];
-            if (slot.Generation != _generation)
-            {
-                break;
-            }
-
-            if (slot.Hash == hash && slot.Key.Equals(key))
-            {
-                slot.Value = value;
-                return;
-            }
-
-            index = (index + 1) & mask;
+            slot.Value = value;
+            return;
         }
 
-        if ((_count + 1) * 2 > slots.Length)
-        {
-            slots = Grow(slots);
-            mask = slots.Length - 1;
-            index = hash & mask;
-            while (slots[index].Generation == _generation)
-            {
-                index = (index + 1) & mask;
-            }
-        }
-
-        Fill(ref slots[index], key, hash, value, _generation);
+        Fill(ref slot, key, hash, value, _generation);
         _count++;
     }
 
@@ -111,6 +88,24 @@ internal sealed class SingleWriterTable<TKey, TValue>
     /// key (growth moves the values).
     /// </summary>
     public ref TValue GetOrAdd(in TKey key, int hash, out bool added)
+    {
+        var index = SlotFor(key, hash, out var found);
+        ref var slot = ref _slots[index];
+        added = !found;
+        if (added)
+        {
+            Fill(ref slot, key, hash, default, _generation);
+            _count++;
+        }
+
+        return ref slot.Value;
+    }
+
+    /// <summary>
+    /// The writer's slot for <paramref name="key"/>: where it is (<paramref name="found"/>), or the free slot it goes
+    /// to, in the arrays as grown for one more key.
+    /// </summary>
+    private int SlotFor(in TKey key, int hash, out bool found)
     {
         var slots = _slots;
         var mask = slots.Length - 1;
@@ -125,13 +120,14 @@ internal sealed class SingleWriterTable<TKey, TValue>
 
             if (slot.Hash == hash && slot.Key.Equals(key))
             {
-                added = false;
-                return ref slot.Value;
+                found = true;
+                return index;
             }
 
             index = (index + 1) & mask;
         }
 
+        found = false;
         if ((_count + 1) * 2 > slots.Length)
         {
             slots = Grow(slots);
@@ -143,10 +139,7 @@ internal sealed class SingleWriterTable<TKey, TValue>
             }
         }
 
-        Fill(ref slots[index], key, hash, default, _generation);
-        _count++;
-        added = true;
-        return ref slots[index].Value;
+        return index;
     }
 
     /// <summary>The entries of the current generation, in table order; the writer thread only (or once it is done).</summary>

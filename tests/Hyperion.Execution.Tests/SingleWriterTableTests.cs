@@ -27,6 +27,37 @@ public sealed class SingleWriterTableTests
     }
 
     [Fact]
+    public void Get_or_add_adds_a_key_once_and_its_reference_writes_the_value_across_growth()
+    {
+        var table = new SingleWriterTable<long, long>(capacity: 16);
+        for (long key = 0; key < 1_000; key++)
+        {
+            ref var value = ref table.GetOrAdd(key, Hash(key), out var added);
+            Assert.True(added);
+            Assert.Equal(0, value);
+            value = key + 1;
+        }
+
+        for (long key = 0; key < 1_000; key++)
+        {
+            ref var value = ref table.GetOrAdd(key, Hash(key), out var added);
+            Assert.False(added);
+            Assert.Equal(key + 1, value);
+            value *= 2;
+        }
+
+        Assert.Equal(1_000, table.Count);
+        var seen = 0;
+        foreach (var (key, value) in table)
+        {
+            Assert.Equal((key + 1) * 2, value);
+            seen++;
+        }
+
+        Assert.Equal(1_000, seen);
+    }
+
+    [Fact]
     public void A_reset_forgets_every_key_without_clearing()
     {
         var table = new SingleWriterTable<long, long>(capacity: 64);
