@@ -140,11 +140,11 @@ internal sealed class CommittedState : IStateReader
         for (var index = 0; index < storage.Count; index++)
         {
             var write = storage[index];
-            var cell = new StorageCell(write.Address, write.Slot);
-            var hash = cell.GetHashCode();
+            var addressHash = write.Address.GetHashCode();
+            var hash = StorageCell.HashOf(addressHash, write.Slot);
             _stamps[StampOf(hash)] = _writing.Value;
-            _slots.Set(cell, hash, new CommittedSlot(write.Value, _writing.Value));
-            var owner = OwnerBit(write.Address);
+            _slots.Set(new StorageCell(write.Address, write.Slot), hash, new CommittedSlot(write.Value, _writing.Value));
+            var owner = OwnerBit(addressHash);
             _slotOwners[owner >> 6] |= 1UL << owner;
         }
 
@@ -285,7 +285,8 @@ internal sealed class CommittedState : IStateReader
             }
 
             var written = new SlotRun(sorted, run.Start, run.Count);
-            if (_stamps[StampOf(address.GetHashCode())] > _blockStart && _accounts.TryGetValue(address, address.GetHashCode(), out _))
+            var addressHash = address.GetHashCode();
+            if (_stamps[StampOf(addressHash)] > _blockStart && _accounts.TryGetValue(address, addressHash, out _))
             {
                 ofWritten[address] = written;
             }
@@ -364,7 +365,7 @@ internal sealed class CommittedState : IStateReader
     /// <summary>Wipes an account's storage as of the current commit (its slots written earlier stop counting).</summary>
     private void Wipe(ref CommittedAccount account, in Address address)
     {
-        var owner = OwnerBit(address);
+        var owner = OwnerBit(address.GetHashCode());
         if (account.HasStorage || (_slotOwners[owner >> 6] & (1UL << owner)) != 0)
         {
             // It may have slots (from before the block, or written in it): slot reads must look at the wipe from now on.
@@ -376,7 +377,7 @@ internal sealed class CommittedState : IStateReader
         account.WipedAt = _writing.Value;
     }
 
-    private static int OwnerBit(in Address address) => (int)(((uint)address.GetHashCode() * 0x9E3779B1u) >> 20);
+    private static int OwnerBit(int addressHash) => (int)(((uint)addressHash * 0x9E3779B1u) >> 20);
 
     /// <summary>The commit that last wiped the account's storage in this block, or 0.</summary>
     private int WipedAt(in Address address)
@@ -600,6 +601,9 @@ internal sealed class CommittedState : IStateReader
     {
         public bool Equals(StorageCell other) => Slot.Equals(other.Slot) && Address.Equals(other.Address);
 
-        public override int GetHashCode() => HashCode.Combine(Address.GetHashCode(), Slot.GetHashCode());
+        public override int GetHashCode() => HashOf(Address.GetHashCode(), Slot);
+
+        /// <summary>The cell's hash from its address's, for a caller that has that already.</summary>
+        public static int HashOf(int addressHash, in UInt256 slot) => HashCode.Combine(addressHash, slot.GetHashCode());
     }
 }

@@ -96,8 +96,7 @@ internal sealed class RunAheadBlock : IWorkerJob
     private CommittedState.SlotChanges? _slotChanges;
     private int _slotsClaimed;
 
-    /// <summary>The committer's own transactions with logs, whose blooms are made once the block is committed.</summary>
-    private readonly List<int> _bloomsLeft = [];
+    /// <summary>The next chunk of transactions whose blooms are to be made once the block is committed (both threads take chunks).</summary>
     private int _bloomsTaken;
 
     /// <summary>The runner's: the first transaction whose slot it has not looked at for a receipt still without its bloom.</summary>
@@ -159,6 +158,15 @@ internal sealed class RunAheadBlock : IWorkerJob
             {
                 RunAhead();
                 WaitForFinishing();
+
+                // The blooms before the runner's place are made: the shared walk over the rest starts past them (a
+                // chunk the committer took below is only walked in vain).
+                var walked = Volatile.Read(ref _bloomsTaken);
+                while (walked < _runnerBloomsAt && Interlocked.CompareExchange(ref _bloomsTaken, _runnerBloomsAt, walked) != walked)
+                {
+                    walked = Volatile.Read(ref _bloomsTaken);
+                }
+
                 if (!_completion.HasFailed)
                 {
                     // The block's changes are made by both threads: the slots here, the accounts on the committer.
@@ -347,15 +355,15 @@ internal sealed class RunAheadBlock : IWorkerJob
     /// <summary>Both threads, once every transaction is committed: the blooms of the committer's own transactions.</summary>
     private void MakeBloomsLeft()
     {
-        var receipts = _receipts!.Receipts;
-        const int Chunk = 32;
+        const int Chunk = 64;
         int start;
-        while ((start = Interlocked.Add(ref _bloomsTaken, Chunk) - Chunk) < _bloomsLeft.Count)
+        while ((start = Interlocked.Add(ref _bloomsTaken, Chunk) - Chunk) < _count)
         {
-            var end = Math.Min(start + Chunk, _bloomsLeft.Count);
+            var end = Math.Min(start + Chunk, _count);
             for (var index = start; index < end; index++)
             {
-                _ = receipts[_bloomsLeft[index]].Bloom;
+                // Those the runner made while it waited are made already: the receipt keeps its bloom.
+                _ = _slots[index].OwnReceipt?.Bloom;
             }
         }
     }
@@ -367,14 +375,11 @@ internal sealed class RunAheadBlock : IWorkerJob
         var result = processor.Execute(_block.Transactions[index], _block.Context, _committed);
         _ownExecutions++;
 
-        // Its logs' bloom waits for the end of the block, when both threads share what is left (the runner is idle
-        // then, and the committer is the one that holds the runner back now).
+        // Its logs' bloom is left off the committer's path: the runner makes it if it waits meanwhile, or both threads
+        // do at the end of the block. The receipt is in the transaction's slot for them (before the committer moves on).
         receipts.Add(TransactionOutcome.From(result, withBloom: false));
         if (result.Logs.Count > 0)
         {
-            _bloomsLeft.Add(index);
-
-            // For the runner, should it be waiting on the committer meanwhile (written before the committer moves on).
             Volatile.Write(ref _slots[index].OwnReceipt, receipts.Receipts[index]);
         }
 
