@@ -15,22 +15,16 @@ public sealed class BlockStateOverlay : IStateReader
     /// <summary>The slots of an account the block wrote none of.</summary>
     internal static readonly IReadOnlyDictionary<UInt256, UInt256> NoStorage = new Dictionary<UInt256, UInt256>();
 
-    /// <summary>What the block started from: the snapshot, or (for the run-ahead lane) the committed state over it.</summary>
-    private readonly IStateReader _base;
+    /// <summary>What the block started from.</summary>
+    private readonly StateSnapshot _base;
     private readonly IReadOnlyDictionary<ulong, Hash256> _blockHashes;
     private readonly Dictionary<Address, Entry> _entries = [];
     private readonly Dictionary<Hash256, byte[]> _code = [];
 
     public BlockStateOverlay(StateSnapshot snapshot, IReadOnlyDictionary<ulong, Hash256>? blockHashes = null)
-        : this((IStateReader)snapshot, blockHashes)
     {
-    }
-
-    /// <summary>An overlay over any state (its block hashes are not used): <see cref="RunAheadBlock"/>'s runner keeps its own writes over the committed state so.</summary>
-    internal BlockStateOverlay(IStateReader baseState, IReadOnlyDictionary<ulong, Hash256>? blockHashes = null)
-    {
-        ArgumentNullException.ThrowIfNull(baseState);
-        _base = baseState;
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _base = snapshot;
         _blockHashes = blockHashes ?? new Dictionary<ulong, Hash256>();
     }
 

@@ -419,9 +419,16 @@ internal sealed class CommittedState : IStateReader
     /// </summary>
     public bool TouchedCoinbase => _record.TouchedCoinbase;
 
-    public bool TryGetAccount(in Address address, out AccountInfo account)
+    public bool TryGetAccount(in Address address, out AccountInfo account) => TryGetAccount(address, address.GetHashCode(), out account);
+
+    public UInt256 GetStorage(in Address address, in UInt256 slot)
     {
-        var hash = address.GetHashCode();
+        var cell = new StorageCell(address, slot);
+        return GetStorage(cell, cell.GetHashCode());
+    }
+
+    private bool TryGetAccount(in Address address, int hash, out AccountInfo account)
+    {
         if (_stamps[StampOf(hash)] > _blockStart && _accounts.TryGetValue(address, hash, out var written))
         {
             account = new AccountInfo(written.Nonce, written.Balance, written.CodeHash, written.HasStorage);
@@ -431,16 +438,14 @@ internal sealed class CommittedState : IStateReader
         return _start.TryGetAccount(address, out account);
     }
 
-    public UInt256 GetStorage(in Address address, in UInt256 slot)
+    private UInt256 GetStorage(in StorageCell cell, int hash)
     {
-        var cell = new StorageCell(address, slot);
-        var hash = cell.GetHashCode();
         if (_stamps[StampOf(hash)] > _blockStart && _slots.TryGetValue(cell, hash, out var written))
         {
-            return _wipes == 0 || written.WrittenAt >= WipedAt(address) ? written.Value : UInt256.Zero;
+            return _wipes == 0 || written.WrittenAt >= WipedAt(cell.Address) ? written.Value : UInt256.Zero;
         }
 
-        return _wipes != 0 && WipedAt(address) > 0 ? UInt256.Zero : _start.GetStorage(address, slot);
+        return _wipes != 0 && WipedAt(cell.Address) > 0 ? UInt256.Zero : _start.GetStorage(cell.Address, cell.Slot);
     }
 
     /// <summary>Code by hash: what the block's commits deployed, or the starting state's.</summary>
@@ -449,65 +454,23 @@ internal sealed class CommittedState : IStateReader
 
     public Hash256 GetBlockHash(ulong number) => _blockHashes.TryGetValue(number, out var hash) ? hash : Hash256.Zero;
 
-    /// <summary>
-    /// Adds the stamps of what <paramref name="writes"/> wrote to <paramref name="stamps"/>, and those of the accounts in
-    /// <paramref name="newEntries"/> (<see cref="NewEntries"/>): what a run's overlay holds because of one transaction.
-    /// </summary>
-    public static void AddWriteStamps(TransactionWriteSet writes, int[] newEntries, HashSet<int> stamps)
+    /// <summary>The runner's read of an account, recorded (its hash made once for both).</summary>
+    private bool TryGetAccountRecorded(in Address address, out AccountInfo account)
     {
-        foreach (var write in writes.Accounts)
-        {
-            stamps.Add(StampOf(write.Address.GetHashCode()));
-        }
-
-        foreach (var write in writes.Storage)
-        {
-            stamps.Add(StampOf(new StorageCell(write.Address, write.Slot).GetHashCode()));
-        }
-
-        foreach (var stamp in newEntries)
-        {
-            stamps.Add(stamp);
-        }
-    }
-
-    /// <summary>
-    /// The stamps of the accounts whose entries applying <paramref name="writes"/> will create in <paramref name="overlay"/>
-    /// (call before applying them): a new entry takes the account's fields from the committed state as they are at that
-    /// moment, so a later read of them in the run came from this transaction's apply. Usually none or one or two.
-    /// </summary>
-    public static int[] NewEntries(TransactionWriteSet writes, BlockStateOverlay overlay)
-    {
-        List<int>? created = null;
-        foreach (var write in writes.Accounts)
-        {
-            if (!overlay.HasChanged(write.Address))
-            {
-                (created ??= []).Add(StampOf(write.Address.GetHashCode()));
-            }
-        }
-
-        foreach (var write in writes.Storage)
-        {
-            if (!overlay.HasChanged(write.Address))
-            {
-                (created ??= []).Add(StampOf(write.Address.GetHashCode()));
-            }
-        }
-
-        return created is null ? [] : [.. created];
-    }
-
-    private void RecordAccount(in Address address)
-    {
-        Record(address.GetHashCode());
+        var hash = address.GetHashCode();
+        Record(hash);
         _record.TouchedCoinbase |= address == _coinbase;
+        return TryGetAccount(address, hash, out account);
     }
 
-    private void RecordSlot(in Address address, in UInt256 slot)
+    /// <summary>The runner's read of a slot, recorded.</summary>
+    private UInt256 GetStorageRecorded(in Address address, in UInt256 slot)
     {
-        Record(new StorageCell(address, slot).GetHashCode());
+        var cell = new StorageCell(address, slot);
+        var hash = cell.GetHashCode();
+        Record(hash);
         _record.TouchedCoinbase |= address == _coinbase;
+        return GetStorage(cell, hash);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -534,34 +497,20 @@ internal sealed class CommittedState : IStateReader
     }
 
     /// <summary>
-    /// What the runner's EVM reads through: its run's overlay (its own writes over this committed state), with every
-    /// read recorded, those the overlay answers from its own writes included: a rejected result's writes stay in the
-    /// overlay, and the run's later results that read them must be told apart (<see cref="AddWriteStamps"/>).
+    /// What the runner's EVM reads through: the committed state itself, with every read recorded. The runner keeps no
+    /// writes of its own between transactions: a transaction that would read an earlier one's writes before they are
+    /// committed reads the committed values instead, and the commit of those writes, stamped after it started, rejects
+    /// it at the committer's check, as it would have rejected it anyway had it read them (see <see cref="RunAheadBlock"/>).
     /// </summary>
     public sealed class RunnerView(CommittedState committed) : IStateReader
     {
-        private BlockStateOverlay? _overlay;
+        public bool TryGetAccount(in Address address, out AccountInfo account) => committed.TryGetAccountRecorded(address, out account);
 
-        private BlockStateOverlay Overlay => _overlay ?? throw new InvalidOperationException("No run has begun.");
+        public UInt256 GetStorage(in Address address, in UInt256 slot) => committed.GetStorageRecorded(address, slot);
 
-        /// <summary>Starts a run: a fresh overlay over the committed state.</summary>
-        public BlockStateOverlay BeginRun(IReadOnlyDictionary<ulong, Hash256> blockHashes) => _overlay = new BlockStateOverlay(committed, blockHashes);
+        public byte[] GetCode(in Hash256 codeHash) => committed.GetCode(codeHash);
 
-        public bool TryGetAccount(in Address address, out AccountInfo account)
-        {
-            committed.RecordAccount(address);
-            return Overlay.TryGetAccount(address, out account);
-        }
-
-        public UInt256 GetStorage(in Address address, in UInt256 slot)
-        {
-            committed.RecordSlot(address, slot);
-            return Overlay.GetStorage(address, slot);
-        }
-
-        public byte[] GetCode(in Hash256 codeHash) => Overlay.GetCode(codeHash);
-
-        public Hash256 GetBlockHash(ulong number) => Overlay.GetBlockHash(number);
+        public Hash256 GetBlockHash(ulong number) => committed.GetBlockHash(number);
     }
 
     /// <summary>The accounts half of the block's changes (<see cref="CollectAccounts"/>): the accounts' changes without their slots, and the code.</summary>

@@ -8,10 +8,10 @@ namespace Hyperion.Execution.Evm;
 
 /// <summary>
 /// A block on two threads, a committer and a runner, with exactly the sequential result: the committer takes the
-/// transactions in order over the block's state (<see cref="CommittedState"/>), as <see cref="SequentialBlockExecutor"/> does, while the runner
-/// executes transactions a little further on, over the state the committer has committed so far plus its own run's
-/// writes. When the committer reaches a transaction the runner has done, it checks that nothing the runner read has
-/// been committed since (<see cref="CommittedState"/>'s stamps) and, if so, takes the runner's result as it is (applies
+/// transactions in order over the block's state (<see cref="CommittedState"/>), as <see cref="SequentialBlockExecutor"/>
+/// does, while the runner executes transactions a little further on, over the state the committer has committed so
+/// far. When the committer reaches a transaction the runner has done, it checks that nothing the runner read has been
+/// committed since (<see cref="CommittedState"/>'s stamps) and, if so, takes the runner's result as it is (applies
 /// its writes, credits the coinbase, adds its receipt) instead of executing it; otherwise it executes it itself.
 /// </summary>
 /// <remarks>
@@ -31,17 +31,21 @@ namespace Hyperion.Execution.Evm;
 ///     │ committer claims (it reached the transaction first)
 ///     └──────────────────────► Committer ──► committer executes it
 /// </code>
-/// The runner works in runs: it starts a fresh overlay at a transaction a short distance past the committer
-/// (<see cref="BlockStmOptions.RunAheadDistance"/>) and goes on in order, applying each result to its overlay, until
-/// the committer comes close (then it starts a new run further on, and the committer executes the few in between),
-/// it finds a transaction the committer has claimed, a result it cannot use (it read the coinbase, which the committer
-/// credits after every transaction; it was rejected or threw; it deletes an account or creates a contract), or one of
-/// the run's results fails the committer's check. Such a result's writes stay in the run's overlay, so the committer
-/// keeps them (and the accounts whose overlay entries its apply created) as poisoned for that run: the run's later
-/// results that read any of them are rejected too, the others are taken on their own checks, and the runner starts a
-/// new run. A commit that deletes an account stops the runner for the rest of the block (the runner's slot reads do not
-/// look for the wipe a deletion makes), and so does a runner whose results
-/// mostly fail (a chain, one pool for everything): the committer then goes on alone, at sequential speed.
+/// The runner starts a short distance past the committer (<see cref="BlockStmOptions.RunAheadDistance"/>) and goes
+/// on in order until the committer comes close (then it starts again further on, and the committer executes the few in
+/// between) or it finds a transaction the committer has claimed. It leaves no result for a transaction that read the
+/// coinbase (the committer credits it after every transaction), was rejected or threw, or deletes an account or
+/// creates a contract. A commit that deletes an account stops the runner for the rest of the block (its slot reads do
+/// not look for the wipe a deletion makes), and so does a runner whose results mostly fail (a chain, one pool for
+/// everything): the committer then goes on alone, at sequential speed.
+/// </para>
+/// <para>
+/// The runner reads the committed state alone: it does not keep its own results' writes for the transactions after
+/// them. Such a transaction could not be taken anyway. Its result stands only if nothing it read was committed after it
+/// started, and the earlier transaction's writes are committed after it started (the committer is behind the runner),
+/// whether it read them from the runner or, stale, from the committed state. Keeping them (an overlay per stretch of
+/// transactions, as this class once did) cost the runner a tenth of its time, and a result the committer rejected left
+/// writes there that it had to track.
 /// </para>
 /// </remarks>
 internal sealed class RunAheadBlock : IWorkerJob
@@ -60,7 +64,7 @@ internal sealed class RunAheadBlock : IWorkerJob
     private readonly int _count;
     private readonly int _distance;
 
-    /// <summary>How close to the committer the runner goes on with a run (half the distance it starts at).</summary>
+    /// <summary>How close to the committer the runner goes on (half the distance it starts at).</summary>
     private readonly int _closest;
 
     /// <summary>How far ahead of the committer the runner goes before it waits (four times the distance).</summary>
@@ -72,18 +76,8 @@ internal sealed class RunAheadBlock : IWorkerJob
 
     private readonly long _started = Stopwatch.GetTimestamp();
 
-    /// <summary>The transaction the committer is at (the runner starts its runs past it); written for every transaction, so alone on its line.</summary>
+    /// <summary>The transaction the committer is at (the runner starts past it); written for every transaction, so alone on its line.</summary>
     private PaddedCounter _committing;
-
-    /// <summary>
-    /// The last run with a rejected result: its overlay holds that result's writes, so the runner starts a new run
-    /// (written by the committer only). Its other results are still checked one by one.
-    /// </summary>
-    private volatile int _staleRun;
-
-    /// <summary>The writes (as stamps) of <see cref="_poisonedRun"/>'s rejected results, which its overlay still holds (the committer's).</summary>
-    private readonly HashSet<int> _poisoned = [];
-    private int _poisonedRun;
 
     /// <summary>The runner must stop (an account was deleted, its results mostly fail, or the block is done or failed).</summary>
     private volatile bool _runnerStopped;
@@ -121,7 +115,7 @@ internal sealed class RunAheadBlock : IWorkerJob
     /// <param name="preState">The state before the block.</param>
     /// <param name="systemWrites">What the block's system call wrote over <paramref name="preState"/>, or null.</param>
     /// <param name="scratch">The tables and EVMs kept from block to block (this block's alone while it runs).</param>
-    /// <param name="distance">How far past the committer the runner starts a run.</param>
+    /// <param name="distance">How far past the committer the runner starts.</param>
     /// <param name="poolSize">The threads of the pool that runs the job (workers past the first two return at once).</param>
     public RunAheadBlock(EvmBlock block, StateSnapshot preState, TransactionWriteSet? systemWrites, RunAheadScratch scratch, int distance, int poolSize)
     {
@@ -298,9 +292,9 @@ internal sealed class RunAheadBlock : IWorkerJob
     }
 
     /// <summary>
-    /// The runner, done with its runs, until the committer is past the last transaction: it makes the blooms of the
+    /// The runner, done with its transactions, until the committer is past the last transaction: it makes the blooms of the
     /// transactions the committer executes meanwhile (a runner stopped early, by a chain or a deletion, would otherwise
-    /// leave them all to the end of the block). A short spin first (its last runs end close to the committer); when
+    /// leave them all to the end of the block). A short spin first (it stops close to the committer); when
     /// there is nothing to do it sleeps a millisecond at a time rather than spin, which would take a processor from the
     /// node's other work.
     /// </summary>
@@ -404,18 +398,8 @@ internal sealed class RunAheadBlock : IWorkerJob
             return Wasted();
         }
 
-        if (slot.Run != _poisonedRun)
+        if (_committed.ChangedSince(ran.Reads, ran.StartedAfter))
         {
-            _poisonedRun = slot.Run;
-            _poisoned.Clear();
-        }
-
-        if (ReadsAny(ran.Reads, _poisoned) || _committed.ChangedSince(ran.Reads, ran.StartedAfter))
-        {
-            // Its writes stay in the run's overlay: the run's later results that read any of them (or read this one's
-            // rejected successors) are rejected too; the others stand on their own checks. The runner starts a new run.
-            CommittedState.AddWriteStamps(ran.Result.WriteSet, ran.NewEntries, _poisoned);
-            _staleRun = slot.Run;
             _rejected++;
             return Wasted();
         }
@@ -424,24 +408,6 @@ internal sealed class RunAheadBlock : IWorkerJob
         receipts.Add(ran.Outcome);
         Commit(result.WriteSet, result.CoinbasePayment);
         return true;
-    }
-
-    private static bool ReadsAny(int[] reads, HashSet<int> stamps)
-    {
-        if (stamps.Count == 0)
-        {
-            return false;
-        }
-
-        foreach (var read in reads)
-        {
-            if (stamps.Contains(read))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private bool Wasted()
@@ -497,13 +463,12 @@ internal sealed class RunAheadBlock : IWorkerJob
         _tipsOwed = UInt256.Zero;
     }
 
-    /// <summary>The runner: runs of transactions past the committer, each over a fresh overlay on the committed state.</summary>
+    /// <summary>The runner: transactions past the committer, in order, over the committed state.</summary>
     private void RunAhead()
     {
         var processor = _scratch.RunnerProcessor;
         var view = _scratch.RunnerView;
         var next = 0;
-        var run = 0;
         while (!_runnerStopped)
         {
             var start = Math.Max(next, Volatile.Read(ref _committing.Value) + _distance);
@@ -512,18 +477,10 @@ internal sealed class RunAheadBlock : IWorkerJob
                 return;
             }
 
-            run++;
-            var overlay = view.BeginRun(_block.BlockHashes);
-            for (var index = start; index < _count; index++)
+            for (var index = start; index < _count && !_runnerStopped; index++)
             {
-                if (_runnerStopped || run <= _staleRun)
-                {
-                    break;
-                }
-
                 // Too far ahead (the committer started late, or is executing a long stretch itself): every commit in
-                // between may change what this transaction reads, and a rejected result takes the ones that read its
-                // writes with it.
+                // between may change what this transaction reads.
                 if (index - Volatile.Read(ref _committing.Value) > _farthest)
                 {
                     var wait = default(SpinWait);
@@ -546,16 +503,13 @@ internal sealed class RunAheadBlock : IWorkerJob
                 }
 
                 next = index + 1;
-                if (!RunOne(index, run, processor, view, overlay))
-                {
-                    break;
-                }
+                RunOne(index, processor, view);
             }
         }
     }
 
-    /// <summary>Executes one claimed transaction and leaves its result; false when the run cannot go on past it.</summary>
-    private bool RunOne(int index, int run, TransactionProcessor processor, CommittedState.RunnerView view, BlockStateOverlay overlay)
+    /// <summary>Executes one claimed transaction and leaves its result, or none when the committer must execute it.</summary>
+    private void RunOne(int index, TransactionProcessor processor, CommittedState.RunnerView view)
     {
         ref var slot = ref _slots[index];
         RunnerResult? ran = null;
@@ -566,10 +520,7 @@ internal sealed class RunAheadBlock : IWorkerJob
             _runnerExecutions.Value++;
             if (result is { IsRejected: false } && !_committed.TouchedCoinbase && !DeletesOrWipes(result.WriteSet))
             {
-                // Asked before applying: which accounts' entries the apply creates (from the committed state as it is now).
-                var newEntries = CommittedState.NewEntries(result.WriteSet, overlay);
-                overlay.Apply(result.WriteSet);
-                ran = new RunnerResult(result, TransactionOutcome.From(result), _committed.Reads.ToArray(), newEntries, startedAfter);
+                ran = new RunnerResult(result, TransactionOutcome.From(result), _committed.Reads.ToArray(), startedAfter);
             }
         }
         catch (Exception)
@@ -581,11 +532,8 @@ internal sealed class RunAheadBlock : IWorkerJob
         {
             // Always: the committer waits for it.
             slot.Result = ran;
-            slot.Run = run;
             Volatile.Write(ref slot.Status, Ran);
         }
-
-        return ran is not null;
     }
 
     private static bool DeletesOrWipes(TransactionWriteSet writes)
@@ -607,7 +555,7 @@ internal sealed class RunAheadBlock : IWorkerJob
     /// an address has storage, which forbids a creation there, EIP-7610; it does now, but creations are rare in blocks
     /// and no benchmark would measure a path for them). Not an account that starts to exist by being paid (nonce
     /// 0, no code): the EVM marks its storage cleared too, but it had none (an address with storage and nothing else is
-    /// an account already), and a plain transfer to a fresh address must not end the run.
+    /// an account already), and a plain transfer to a fresh address must not be left to the committer.
     /// </summary>
     private static bool ClearsStorage(in AccountWrite write) =>
         write.Deleted || (write.StorageCleared && (write.Nonce != 0 || write.CodeHash != AccountInfo.EmptyCodeHash));
@@ -626,20 +574,16 @@ internal struct TransactionSlot
     [FieldOffset(8)]
     public int Status;
 
-    /// <summary>The runner's run that executed it.</summary>
-    [FieldOffset(12)]
-    public int Run;
-
     /// <summary>The receipt of a transaction with logs that the committer executed itself, its bloom not made yet.</summary>
     [FieldOffset(16)]
     public TransactionReceipt? OwnReceipt;
 }
 
 /// <summary>
-/// What the runner left of a transaction it executed: the result, its receipt's outcome, the reads to check, and the
-/// accounts whose overlay entries its writes created (<see cref="CommittedState.NewEntries"/>).
+/// What the runner left of a transaction it executed: the result, its receipt's outcome, the reads to check (stamp
+/// indexes) and the last commit published when it started.
 /// </summary>
-internal sealed record RunnerResult(TransactionResult Result, TransactionOutcome Outcome, int[] Reads, int[] NewEntries, int StartedAfter);
+internal sealed record RunnerResult(TransactionResult Result, TransactionOutcome Outcome, int[] Reads, int StartedAfter);
 
 /// <summary>What <see cref="RunAheadBlock"/> keeps from block to block: the committed state and the two threads' EVMs.</summary>
 internal sealed class RunAheadScratch

@@ -20,7 +20,6 @@ public sealed class CommittedStateTests
         Publish(state, Alice, balance: 5);
 
         var view = new CommittedState.RunnerView(state);
-        view.BeginRun(new Dictionary<ulong, Hash256>());
         var started = state.StartTransaction();
         Assert.True(view.TryGetAccount(Alice, out var alice));
         Assert.Equal(new UInt256(5), alice.Balance);
@@ -47,7 +46,6 @@ public sealed class CommittedStateTests
         state.Begin(StateSnapshot.Empty, Coinbase);
         Publish(state, Alice, balance: 5);
         var view = new CommittedState.RunnerView(state);
-        view.BeginRun(new Dictionary<ulong, Hash256>());
         state.StartTransaction();
         view.TryGetAccount(Coinbase, out _);
         Assert.True(state.TouchedCoinbase);
@@ -55,7 +53,6 @@ public sealed class CommittedStateTests
         state.Begin(StateSnapshot.Empty, Coinbase);
         var started = state.StartTransaction();
         Assert.False(state.TouchedCoinbase);
-        view.BeginRun(new Dictionary<ulong, Hash256>());
         Assert.False(view.TryGetAccount(Alice, out _));
 
         // The last block's stamps are all below the new start: nothing reads as changed.

@@ -189,8 +189,10 @@ public sealed class EvmDifferentialTests
 
     /// <summary>
     /// A runner result rejected for a stale read may have written what its real run does not (a gate opened over a flag
-    /// the committer raised meanwhile); its writes stay in the run's overlay, so a later result of the run that read
-    /// them (the copy of the gate) must be rejected too, even though nothing committed touched what it read.
+    /// the committer raised meanwhile); a later result that depends on it (the copy of the gate) must never be taken
+    /// with what the rejected one wrote. (The runner keeps no writes between transactions, so the copy read the
+    /// committed gate, and the commit of the real gate, after the copy started, rejects it. When the runner kept its
+    /// writes in an overlay, this caught a result built on the rejected one's writes.)
     /// </summary>
     [Fact]
     public void A_result_built_on_a_rejected_one_is_rejected_too()
