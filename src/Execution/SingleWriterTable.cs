@@ -1,85 +1,81 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Hyperion.Execution;
 
 /// <summary>
-/// A hash table that one thread writes and others read at the same time, without locks: open addressing with linear
-/// probing, keys never removed, values overwritten in place. A reader always finds a key whose insertion finished
-/// before its lookup started and never sees a half-inserted key; a value it reads while the writer overwrites it may be
-/// torn (mixed old and new words). So it suits readers that check afterwards, by other means, that nothing they read
-/// was written meanwhile (<see cref="Evm.RunAheadBlock"/> does, with stamps), not readers that trust what they read.
+/// A hash table that one thread writes and others read at the same time, without locks: entries appended to one dense
+/// array, chained from buckets, keys never removed, values overwritten in place. A reader always finds a key whose
+/// insertion finished before its lookup started and never sees a half-inserted key; a value it reads while the writer
+/// overwrites it may be torn (mixed old and new words). So it suits readers that check afterwards, by other means, that
+/// nothing they read was written meanwhile (<see cref="Evm.RunAheadBlock"/> does, with stamps), not readers that trust
+/// what they read.
 /// </summary>
 /// <remarks>
-/// The arrays are kept from one use to the next: <see cref="Reset"/> starts a new generation, and a slot counts as
-/// filled only when it was filled in the current one, so nothing is cleared between blocks. The table doubles when half
-/// full; the writer copies into the new arrays and then publishes them, and a reader still on the old ones sees the
-/// table as it was before the copy (which, again, its later check must allow for).
+/// <para>
+/// Why dense entries and not open addressing: a block adds keys at random places of the table, and an open-addressed
+/// table kept at most half full spreads them over megabytes (an account's slot is over a hundred bytes), so nearly every
+/// insertion and many lookups missed the core's cache. Here an insertion writes the next entry (the line the last one
+/// began) and a bucket (four bytes), the entries of a block stay a few times smaller, and walking them (the block's
+/// changes) is a sequential read.
+/// </para>
+/// <para>
+/// The arrays are kept from one use to the next: <see cref="Reset"/> clears the buckets alone. The entries and the
+/// buckets double together when the entries are full: the writer copies and re-chains into new arrays and then
+/// publishes them as one (<see cref="Arrays"/>), and a reader still on the old ones sees the table as it was before the
+/// copy (which, again, its later check must allow for). A chain only ever leads to entries added before its head, so a
+/// reader that took the arrays after the head never steps outside them.
+/// </para>
 /// </remarks>
 internal sealed class SingleWriterTable<TKey, TValue>
     where TKey : struct, IEquatable<TKey>
     where TValue : struct
 {
-    private Slot[] _slots;
-    private int _generation = 1;
+    private Arrays _arrays;
     private int _count;
 
     public SingleWriterTable(int capacity = 1024)
     {
-        _slots = new Slot[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity))];
+        var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity));
+        _arrays = new Arrays(new Entry[size], new int[size * 2]);
     }
 
-    /// <summary>Entries in the current generation.</summary>
+    /// <summary>Entries since the last <see cref="Reset"/>.</summary>
     public int Count => _count;
 
     /// <summary>Empties the table for the writer (no reader may be running).</summary>
     public void Reset()
     {
         _count = 0;
-        if (++_generation == int.MaxValue)
-        {
-            Array.Clear(_slots);
-            _generation = 1;
-        }
+        Array.Clear(_arrays.Buckets);
     }
 
     /// <summary>The value of <paramref name="key"/> (hashed to <paramref name="hash"/>); any thread.</summary>
     public bool TryGetValue(in TKey key, int hash, out TValue value)
     {
-        var slots = Volatile.Read(ref _slots);
-        var generation = Volatile.Read(ref _generation);
-        var mask = slots.Length - 1;
-        for (var index = hash & mask; ; index = (index + 1) & mask)
-        {
-            ref var slot = ref slots[index];
-            if (Volatile.Read(ref slot.Generation) != generation)
-            {
-                value = default;
-                return false;
-            }
+        var arrays = Volatile.Read(ref _arrays);
+        var buckets = arrays.Buckets;
 
-            if (slot.Hash == hash && slot.Key.Equals(key))
+        // The head with acquire: the entry it names, and every entry its chain leads to, are filled in.
+        var index = Volatile.Read(ref buckets[hash & (buckets.Length - 1)]) - 1;
+        var entries = arrays.Entries;
+        while (index >= 0)
+        {
+            ref var entry = ref entries[index];
+            if (entry.Hash == hash && entry.Key.Equals(key))
             {
-                value = slot.Value;
+                value = entry.Value;
                 return true;
             }
+
+            index = entry.Next;
         }
+
+        value = default;
+        return false;
     }
 
     /// <summary>Sets <paramref name="key"/>'s value; the writer thread only.</summary>
-    public void Set(in TKey key, int hash, in TValue value)
-    {
-        var index = SlotFor(key, hash, out var found);
-        ref var slot = ref _slots[index];
-        if (found)
-        {
-            slot.Value = value;
-            return;
-        }
-
-        Fill(ref slot, key, hash, value, _generation);
-        _count++;
-    }
+    public void Set(in TKey key, int hash, in TValue value) => GetOrAdd(key, hash, out _) = value;
 
     /// <summary>
     /// The writer's reference to <paramref name="key"/>'s value, added with the default value when absent
@@ -89,123 +85,86 @@ internal sealed class SingleWriterTable<TKey, TValue>
     /// </summary>
     public ref TValue GetOrAdd(in TKey key, int hash, out bool added)
     {
-        var index = SlotFor(key, hash, out var found);
-        ref var slot = ref _slots[index];
-        added = !found;
-        if (added)
+        var arrays = _arrays;
+        var entries = arrays.Entries;
+        ref var head = ref arrays.Buckets[hash & (arrays.Buckets.Length - 1)];
+        for (var index = head - 1; index >= 0; index = entries[index].Next)
         {
-            Fill(ref slot, key, hash, default, _generation);
-            _count++;
+            ref var entry = ref entries[index];
+            if (entry.Hash == hash && entry.Key.Equals(key))
+            {
+                added = false;
+                return ref entry.Value;
+            }
         }
 
-        return ref slot.Value;
+        if (_count == entries.Length)
+        {
+            arrays = Grow(arrays);
+            entries = arrays.Entries;
+            head = ref arrays.Buckets[hash & (arrays.Buckets.Length - 1)];
+        }
+
+        var fresh = _count++;
+        ref var filled = ref entries[fresh];
+        filled.Hash = hash;
+        filled.Key = key;
+        filled.Value = default;
+        filled.Next = head - 1;
+
+        // Last, and released: a reader that finds the entry through the bucket finds it filled in.
+        Volatile.Write(ref head, fresh + 1);
+        added = true;
+        return ref filled.Value;
     }
 
-    /// <summary>
-    /// The writer's slot for <paramref name="key"/>: where it is (<paramref name="found"/>), or the free slot it goes
-    /// to, in the arrays as grown for one more key.
-    /// </summary>
-    private int SlotFor(in TKey key, int hash, out bool found)
+    /// <summary>The entries since the last reset, in the order they were added; the writer thread only (or once it is done).</summary>
+    public Enumerator GetEnumerator() => new(_arrays.Entries, _count);
+
+    private Arrays Grow(Arrays old)
     {
-        var slots = _slots;
-        var mask = slots.Length - 1;
-        var index = hash & mask;
-        while (true)
+        var entries = new Entry[old.Entries.Length * 2];
+        var buckets = new int[old.Buckets.Length * 2];
+        var mask = buckets.Length - 1;
+        Array.Copy(old.Entries, entries, _count);
+        for (var index = 0; index < _count; index++)
         {
-            ref var slot = ref slots[index];
-            if (slot.Generation != _generation)
-            {
-                break;
-            }
-
-            if (slot.Hash == hash && slot.Key.Equals(key))
-            {
-                found = true;
-                return index;
-            }
-
-            index = (index + 1) & mask;
-        }
-
-        found = false;
-        if ((_count + 1) * 2 > slots.Length)
-        {
-            slots = Grow(slots);
-            mask = slots.Length - 1;
-            index = hash & mask;
-            while (slots[index].Generation == _generation)
-            {
-                index = (index + 1) & mask;
-            }
-        }
-
-        return index;
-    }
-
-    /// <summary>The entries of the current generation, in table order; the writer thread only (or once it is done).</summary>
-    public Enumerator GetEnumerator() => new(_slots, _generation);
-
-    private Slot[] Grow(Slot[] old)
-    {
-        var grown = new Slot[old.Length * 2];
-        var mask = grown.Length - 1;
-        foreach (ref readonly var slot in old.AsSpan())
-        {
-            if (slot.Generation != _generation)
-            {
-                continue;
-            }
-
-            var index = slot.Hash & mask;
-            while (grown[index].Generation == _generation)
-            {
-                index = (index + 1) & mask;
-            }
-
-            grown[index] = slot;
+            ref var bucket = ref buckets[entries[index].Hash & mask];
+            entries[index].Next = bucket - 1;
+            bucket = index + 1;
         }
 
         // Filled before it is published: a reader that takes the new arrays finds every key the old ones had.
-        Volatile.Write(ref _slots, grown);
+        var grown = new Arrays(entries, buckets);
+        Volatile.Write(ref _arrays, grown);
         return grown;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Fill(ref Slot slot, in TKey key, int hash, in TValue value, int generation)
+    /// <summary>The entries and the buckets that chain them, published together.</summary>
+    private sealed class Arrays(Entry[] entries, int[] buckets)
     {
-        slot.Key = key;
-        slot.Hash = hash;
-        slot.Value = value;
+        public readonly Entry[] Entries = entries;
 
-        // Last, and released: a reader that sees the slot filled sees its key.
-        Volatile.Write(ref slot.Generation, generation);
+        /// <summary>Per bucket, one more than the index of its chain's newest entry (0: empty).</summary>
+        public readonly int[] Buckets = buckets;
     }
 
-    /// <summary>Walks the filled slots of one generation.</summary>
-    public struct Enumerator(Slot[] slots, int generation)
+    /// <summary>Walks the entries added since the last reset.</summary>
+    public struct Enumerator(Entry[] entries, int count)
     {
         private int _index = -1;
 
-        public readonly KeyValuePair<TKey, TValue> Current => new(slots[_index].Key, slots[_index].Value);
+        public readonly KeyValuePair<TKey, TValue> Current => new(entries[_index].Key, entries[_index].Value);
 
-        public bool MoveNext()
-        {
-            while (++_index < slots.Length)
-            {
-                if (slots[_index].Generation == generation)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        public bool MoveNext() => ++_index < count;
     }
 
-    internal struct Slot
+    internal struct Entry
     {
-        public int Generation;
         public int Hash;
+
+        /// <summary>The chain's next (older) entry, or -1.</summary>
+        public int Next;
         public TKey Key;
         public TValue Value;
     }

@@ -58,7 +58,7 @@ public sealed class SingleWriterTableTests
     }
 
     [Fact]
-    public void A_reset_forgets_every_key_without_clearing()
+    public void A_reset_forgets_every_key()
     {
         var table = new SingleWriterTable<long, long>(capacity: 64);
         for (long key = 0; key < 20; key++)
@@ -73,7 +73,7 @@ public sealed class SingleWriterTableTests
             Assert.False(table.TryGetValue(key, Hash(key), out _));
         }
 
-        // Keys of the new generation land on slots the old one filled and are found there.
+        // Keys added after the reset reuse the entries the old ones filled and are found there.
         table.Set(7, Hash(7), 70);
         Assert.True(table.TryGetValue(7, Hash(7), out var seven));
         Assert.Equal(70, seven);
