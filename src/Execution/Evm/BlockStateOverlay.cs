@@ -65,7 +65,7 @@ public sealed class BlockStateOverlay : IStateReader
     public void Apply(TransactionWriteSet writes)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        foreach (var write in writes.Accounts)
+        foreach (ref readonly var write in ListSpan.Of(writes.Accounts))
         {
             if (write.Deleted)
             {
@@ -90,7 +90,7 @@ public sealed class BlockStateOverlay : IStateReader
             entry.CodeHash = write.CodeHash;
         }
 
-        foreach (var write in writes.Storage)
+        foreach (ref readonly var write in ListSpan.Of(writes.Storage))
         {
             SetStorage(write.Address, write.Slot, write.Value);
         }

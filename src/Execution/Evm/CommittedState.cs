@@ -107,10 +107,8 @@ internal sealed class CommittedState : IStateReader
     public bool Apply(TransactionWriteSet writes)
     {
         var deleted = false;
-        var accounts = writes.Accounts;
-        for (var index = 0; index < accounts.Count; index++)
+        foreach (ref readonly var write in ListSpan.Of(writes.Accounts))
         {
-            var write = accounts[index];
             if (write.Deleted)
             {
                 Delete(write.Address);
@@ -136,14 +134,13 @@ internal sealed class CommittedState : IStateReader
             account.CodeHash = write.CodeHash;
         }
 
-        var storage = writes.Storage;
-        for (var index = 0; index < storage.Count; index++)
+        foreach (ref readonly var write in ListSpan.Of(writes.Storage))
         {
-            var write = storage[index];
             var addressHash = write.Address.GetHashCode();
             var hash = StorageCell.HashOf(addressHash, write.Slot);
             _stamps[StampOf(hash)] = _writing.Value;
-            _slots.Set(new StorageCell(write.Address, write.Slot), hash, new CommittedSlot(write.Value, _writing.Value));
+            ref var slot = ref _slots.GetOrAdd(new StorageCell(write.Address, write.Slot), hash, out _);
+            slot = new CommittedSlot(write.Value, _writing.Value);
             var owner = OwnerBit(addressHash);
             _slotOwners[owner >> 6] |= 1UL << owner;
         }
