@@ -21,7 +21,11 @@ namespace Hyperion.Execution.Evm;
 /// <para>
 /// Stamps live in one array indexed by a hash of the location, so two locations can share a stamp: a write to one then
 /// makes a read of the other look changed. That only costs a re-execution, never a wrong result. The numbers run on
-/// from block to block (the array is never cleared for a new block: every old stamp is below every new start).
+/// from block to block (the array is never cleared for a new block: every old stamp is below every new start). Only the
+/// committer touches the array (it stamps, and checks a result's reads against it); the runner only computes the
+/// indexes of what it reads. Reads go straight to the tables (a bucket, then the entries), whose buckets take a few
+/// hundred kilobytes against the stamps' megabyte: a read that first looked at the location's stamp (written in this
+/// block?) cost each thread a cache miss more, on lines the other thread wrote.
 /// </para>
 /// <para>
 /// Why one state and not the committer's own overlay plus a published copy: applying each commit twice (to an overlay,
@@ -55,8 +59,6 @@ internal sealed class CommittedState : IStateReader
     private StateSnapshot _start = StateSnapshot.Empty;
     private IReadOnlyDictionary<ulong, Hash256> _blockHashes = new Dictionary<ulong, Hash256>();
 
-    /// <summary>The last commit before this block: a location whose stamp is not above it was written in no commit of this block.</summary>
-    private int _blockStart;
     private Address _coinbase;
 
     /// <summary>
@@ -90,8 +92,6 @@ internal sealed class CommittedState : IStateReader
             Array.Clear(_stamps);
             _published.Value = 0;
         }
-
-        _blockStart = _published.Value;
     }
 
     // ---- The committer's side.
@@ -283,7 +283,7 @@ internal sealed class CommittedState : IStateReader
 
             var written = new SlotRun(sorted, run.Start, run.Count);
             var addressHash = address.GetHashCode();
-            if (_stamps[StampOf(addressHash)] > _blockStart && _accounts.TryGetValue(address, addressHash, out _))
+            if (_accounts.TryGetValue(address, addressHash, out _))
             {
                 ofWritten[address] = written;
             }
@@ -380,7 +380,7 @@ internal sealed class CommittedState : IStateReader
     private int WipedAt(in Address address)
     {
         var hash = address.GetHashCode();
-        return _stamps[StampOf(hash)] > _blockStart && _accounts.TryGetValue(address, hash, out var account) ? account.WipedAt : 0;
+        return _accounts.TryGetValue(address, hash, out var account) ? account.WipedAt : 0;
     }
 
     /// <summary>Whether any of <paramref name="reads"/> was published after commit <paramref name="start"/> (the committer's check).</summary>
@@ -426,7 +426,7 @@ internal sealed class CommittedState : IStateReader
 
     private bool TryGetAccount(in Address address, int hash, out AccountInfo account)
     {
-        if (_stamps[StampOf(hash)] > _blockStart && _accounts.TryGetValue(address, hash, out var written))
+        if (_accounts.TryGetValue(address, hash, out var written))
         {
             account = new AccountInfo(written.Nonce, written.Balance, written.CodeHash, written.HasStorage);
             return written.Exists;
@@ -437,7 +437,7 @@ internal sealed class CommittedState : IStateReader
 
     private UInt256 GetStorage(in StorageCell cell, int hash)
     {
-        if (_stamps[StampOf(hash)] > _blockStart && _slots.TryGetValue(cell, hash, out var written))
+        if (_slots.TryGetValue(cell, hash, out var written))
         {
             return _wipes == 0 || written.WrittenAt >= WipedAt(cell.Address) ? written.Value : UInt256.Zero;
         }
