@@ -70,7 +70,8 @@ public sealed class BlockStmOptions
     public bool SequentialOnOneThread { get; init; } = true;
 
     /// <summary>
-    /// How many transactions past the committer the runner starts each run. Closer means less for the committer to
+    /// How many transactions past the committer the runner starts (and starts again whenever the committer comes within
+    /// half of it). Closer means less for the committer to
     /// execute before it reaches the runner's results, and more of them built on reads that the commits in between
     /// change.
     /// </summary>

@@ -48,7 +48,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
     /// </summary>
     private TransferScratch? _transferScratch = new();
 
-    /// <summary>The run-ahead path's published state and EVMs, reused and taken the same way.</summary>
+    /// <summary>The run-ahead path's committed state, slots and EVMs, reused and taken the same way.</summary>
     private RunAheadScratch? _runAheadScratch;
 
     public ParallelBlockExecutor(BlockStmOptions? options = null, EvmSpec? spec = null, PrecompileTable? precompiles = null)
