@@ -71,9 +71,8 @@ public sealed class BlockStmOptions
 
     /// <summary>
     /// How many transactions past the committer the runner starts (and starts again whenever the committer comes within
-    /// half of it). Closer means less for the committer to
-    /// execute before it reaches the runner's results, and more of them built on reads that the commits in between
-    /// change.
+    /// half of it). Closer means less for the committer to execute before it reaches the runner's results, and more of
+    /// them built on reads that the commits in between change.
     /// </summary>
     public int RunAheadDistance { get; init; } = 16;
 
