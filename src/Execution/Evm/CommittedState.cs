@@ -139,8 +139,7 @@ internal sealed class CommittedState : IStateReader
             var addressHash = write.Address.GetHashCode();
             var hash = StorageCell.HashOf(addressHash, write.Slot);
             _stamps[StampOf(hash)] = _writing.Value;
-            ref var slot = ref _slots.GetOrAdd(new StorageCell(write.Address, write.Slot), hash, out _);
-            slot = new CommittedSlot(write.Value, _writing.Value);
+            _slots.Set(new StorageCell(write.Address, write.Slot), hash, new CommittedSlot(write.Value, _writing.Value));
             var owner = OwnerBit(addressHash);
             _slotOwners[owner >> 6] |= 1UL << owner;
         }

@@ -20,7 +20,8 @@ namespace Hyperion.Execution.Evm;
 /// validated, the final values gathered from the multi-version memory) costs about as much per transaction as the
 /// second thread wins. Here the committer runs at about sequential speed (its state is the committed state the runner
 /// reads, so applying a commit publishes it), and the runner at about sequential speed plus recording its reads, while
-/// taking a runner's result costs the committer a fraction of executing it. Block-STM stays the engine for more threads, where a single committer would be the bottleneck.
+/// taking a runner's result costs the committer a fraction of executing it. Block-STM stays the engine for more
+/// threads, where a single committer would be the bottleneck.
 /// </para>
 /// <para>
 /// Each transaction's slot (<see cref="TransactionSlot"/>) goes through these states (a compare-and-swap decides the first step):
