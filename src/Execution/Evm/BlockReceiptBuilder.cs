@@ -7,7 +7,9 @@ namespace Hyperion.Execution.Evm;
 /// Walks a block's transaction outcomes in order: enforces the block-level rules that depend on the transactions
 /// before (the gas pool: a transaction's gas limit must fit in what the block has left; the blob gas limit) and
 /// builds the receipts with their cumulative gas. The sequential executor calls it after each transaction; the
-/// parallel one calls it after the block, in the same order, so both reject a block for the same first reason.
+/// parallel one calls it after the block, in the same order, so both reject a block for the same first reason. A
+/// path that builds the receipts in pieces at once (<see cref="TryBuildRange"/>) applies the same rules, and hands a
+/// block that breaks one to this walk, which names the first failure.
 /// </summary>
 internal sealed class BlockReceiptBuilder
 {
@@ -18,7 +20,7 @@ internal sealed class BlockReceiptBuilder
     public BlockReceiptBuilder(EvmBlock block, EvmSpec spec)
     {
         _block = block;
-        _maxBlobGas = (ulong)spec.TransactionRules.MaxBlobsPerBlock * BlobSidecar.BlobGasPerBlob;
+        _maxBlobGas = MaxBlobGas(spec);
         _receipts = new List<TransactionReceipt>(block.Transactions.Count);
     }
 
@@ -28,44 +30,96 @@ internal sealed class BlockReceiptBuilder
 
     public IReadOnlyList<TransactionReceipt> Receipts => _receipts;
 
+    /// <summary>The blob gas a block may use under <paramref name="spec"/>.</summary>
+    public static ulong MaxBlobGas(EvmSpec spec) => (ulong)spec.TransactionRules.MaxBlobsPerBlock * BlobSidecar.BlobGasPerBlob;
+
     /// <summary>Takes the next transaction's outcome; throws <see cref="InvalidBlockException"/> when it invalidates the block.</summary>
     public void Add(TransactionOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var index = _receipts.Count;
-        var transaction = _block.Transactions[index];
-        if (outcome.Rejection is { } rejection)
+        if (Violation(_block, index, outcome, GasUsed, BlobGasUsed, _maxBlobGas) is { } invalid)
         {
-            throw new InvalidBlockException(BlockRejectionReason.InvalidTransaction, rejection.ToString(), index, rejection);
+            throw invalid;
         }
 
-        var gasLeft = _block.Context.GasLimit - GasUsed;
+        GasUsed += outcome.GasUsed;
+        BlobGasUsed += outcome.BlobGasUsed;
+        _receipts.Add(Receipt(_block.Transactions[index], outcome, GasUsed));
+    }
+
+    /// <summary>
+    /// The receipts of transactions <paramref name="start"/> onwards (as many as <paramref name="receipts"/> holds), given
+    /// the gas and blob gas of the transactions before them, for a block whose receipts are built in pieces at once.
+    /// False, with the piece incomplete, when a block rule fails in it: the walk of <see cref="Add"/> then names the
+    /// block's first failure.
+    /// </summary>
+    public static bool TryBuildRange(
+        EvmBlock block,
+        ulong maxBlobGas,
+        ReadOnlySpan<TransactionOutcome> outcomes,
+        int start,
+        ulong gasBefore,
+        ulong blobGasBefore,
+        Span<TransactionReceipt> receipts)
+    {
+        var gasUsed = gasBefore;
+        var blobGasUsed = blobGasBefore;
+        for (var offset = 0; offset < receipts.Length; offset++)
+        {
+            var index = start + offset;
+            var outcome = outcomes[index];
+
+            // Past the limit already (a saturated sum of the pieces before): an earlier transaction broke the rule.
+            if (gasUsed > block.Context.GasLimit || Violation(block, index, outcome, gasUsed, blobGasUsed, maxBlobGas) is not null)
+            {
+                return false;
+            }
+
+            gasUsed += outcome.GasUsed;
+            blobGasUsed += outcome.BlobGasUsed;
+            receipts[offset] = Receipt(block.Transactions[index], outcome, gasUsed);
+        }
+
+        return true;
+    }
+
+    /// <summary>Why transaction <paramref name="index"/> invalidates the block after transactions that used the gas given, or null.</summary>
+    private static InvalidBlockException? Violation(EvmBlock block, int index, TransactionOutcome outcome, ulong gasUsed, ulong blobGasUsed, ulong maxBlobGas)
+    {
+        var transaction = block.Transactions[index];
+        if (outcome.Rejection is { } rejection)
+        {
+            return new InvalidBlockException(BlockRejectionReason.InvalidTransaction, rejection.ToString(), index, rejection);
+        }
+
+        var gasLeft = block.Context.GasLimit - gasUsed;
         if (transaction.GasLimit > gasLeft)
         {
-            throw new InvalidBlockException(
+            return new InvalidBlockException(
                 BlockRejectionReason.BlockGasLimitExceeded,
                 $"The gas limit {transaction.GasLimit} is above the {gasLeft} gas the block has left.",
                 index);
         }
 
-        if (BlobGasUsed + outcome.BlobGasUsed > _maxBlobGas)
+        if (blobGasUsed + outcome.BlobGasUsed > maxBlobGas)
         {
-            throw new InvalidBlockException(
+            return new InvalidBlockException(
                 BlockRejectionReason.BlobGasLimitExceeded,
-                $"The blobs bring the block's blob gas to {BlobGasUsed + outcome.BlobGasUsed}, above the limit of {_maxBlobGas}.",
+                $"The blobs bring the block's blob gas to {blobGasUsed + outcome.BlobGasUsed}, above the limit of {maxBlobGas}.",
                 index);
         }
 
-        GasUsed += outcome.GasUsed;
-        BlobGasUsed += outcome.BlobGasUsed;
-        _receipts.Add(new TransactionReceipt(
-            transaction.Type,
-            outcome.Succeeded,
-            GasUsed,
-            outcome.GasUsed,
-            outcome.BlobGasUsed,
-            outcome.Logs,
-            outcome.Bloom,
-            outcome.ContractAddress));
+        return null;
     }
+
+    private static TransactionReceipt Receipt(Transaction transaction, TransactionOutcome outcome, ulong cumulativeGasUsed) => new(
+        transaction.Type,
+        outcome.Succeeded,
+        cumulativeGasUsed,
+        outcome.GasUsed,
+        outcome.BlobGasUsed,
+        outcome.Logs,
+        outcome.Bloom,
+        outcome.ContractAddress);
 }

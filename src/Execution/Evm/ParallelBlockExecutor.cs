@@ -175,7 +175,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
     private EvmBlockResult? RunPlainTransfers(EvmBlock block, BlockStateOverlay state, StateSnapshot preState)
     {
         var scratch = Interlocked.Exchange(ref _transferScratch, null) ?? new TransferScratch();
-        (BlockReceiptBuilder Receipts, StateChanges Changes)? result;
+        (IReadOnlyList<TransactionReceipt> Receipts, ulong GasUsed, ulong BlobGasUsed, StateChanges Changes)? result;
         PlainTransferBlock? transfers;
         try
         {
@@ -200,10 +200,9 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
             return null;
         }
 
-        var (receipts, changes) = built;
         var stats = transfers.Stats();
         ExecutionMetrics.Record(stats);
-        return new EvmBlockResult(block, preState, changes, receipts.Receipts, receipts.GasUsed, receipts.BlobGasUsed, stats);
+        return new EvmBlockResult(block, preState, built.Changes, built.Receipts, built.GasUsed, built.BlobGasUsed, stats);
     }
 
     /// <summary>The block on a committer and a runner (<see cref="RunAheadBlock"/>), on the engine's two threads.</summary>

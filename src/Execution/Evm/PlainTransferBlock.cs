@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Hyperion.Core;
 using Hyperion.Core.Transactions;
@@ -33,99 +32,129 @@ namespace Hyperion.Execution.Evm;
 /// is read only at the end, and any account of the block with code then gives the block up too.
 /// </para>
 /// <para>
-/// Scheduling: the first worker makes the plan (numbers the addresses, links each transaction to its sender's previous
-/// one), publishing it a chunk at a time, then joins the others, which run what is planned meanwhile. Transactions are
-/// handed out in order, a chunk at a time, and a worker takes its chunk in order; the lowest unfinished transaction's
-/// predecessors are all finished, so the worker holding it never waits and the block always progresses. Once every
-/// transaction ran, the workers turn a share of the accounts each into the block's changes (partitioned by address);
-/// then one worker credits the coinbase and the withdrawals on the block's overlay and adds what it changed, while
-/// another builds the receipts; the calling thread only waits.
+/// Scheduling. Every step is split into items (stripes of whole chunks, partitions of the addresses, chunks) that the
+/// awake workers take, and a step starts once the one before is done, so that nothing but the transactions' own
+/// order is done by one thread while the others wait (on many cores, those serial passes over the block were what
+/// bounded it), and a worker that wakes late holds up only what it takes:
+/// <code>
+///   check     stripe s of the transactions: plain transfers? each address's partition (its hash modulo the
+///             partitions, as many as the active workers); each transaction's rank among the stripe's transactions
+///             whose senders share its sender's partition
+///   ── step done ──
+///   plan      partition p, over the whole block in order: number its addresses, link each transaction of a sender
+///             of it to the sender's previous one, sum the credits between (all of a sender's facts in one partition,
+///             written to the partition's own links, found again by the stripe's base and the rank)
+///   ── step done ──
+///   run       chunks of transactions handed out in order; a transaction waits for its sender's previous one; each
+///             chunk's gas, blob gas and tips summed by the worker that ran it
+///   ── step done ──
+///   settle    partition p's accounts into the block's changes (part p of them, as the changes are partitioned)
+///   ── step done ──
+///   receipts  stripe s's receipts, their cumulative gas from the sums of the chunks before; and, as one more item
+///             (taken first), the coinbase's tips and the withdrawals on the block's overlay
+/// </code>
+/// The lowest unfinished transaction's predecessors are all finished, so the worker holding it never waits and the
+/// run always progresses; the calling thread only waits. Any step may give the block up (the overlay is changed only
+/// by the last, once nothing can); a block that breaks a receipt rule (the gas pool) is handed to the serial receipt
+/// walk, which names the first failure as every executor does.
 /// </para>
 /// </remarks>
 internal sealed class PlainTransferBlock : IWorkerJob
 {
-    /// <summary>Transactions a worker takes at once (and the plan publishes at once): fewer trips to shared counters.</summary>
+    /// <summary>Transactions a worker takes at once: fewer trips to the shared counter.</summary>
     private const int Chunk = 16;
 
+    /// <summary>Transactions checked on the calling thread before any worker is woken: a block of calls fails at once.</summary>
+    private const int Probe = 16;
+
     private readonly EvmBlock _block;
-    private readonly TransferScratch _scratch;
     private readonly BlockStateOverlay _preState;
     private readonly EvmWorkers _workers;
     private readonly int _count;
     private readonly int _activeWorkers;
+    private readonly Address _coinbase;
+    private readonly PrecompileMask _precompiles;
 
-    // The plan, made by the first worker while the others run what it has planned so far: per transaction its
-    // sender's and recipient's numbers (addresses numbered in the block), the sender's previous transaction, and the
-    // credits the sender got since then.
-    private readonly int[] _sender;
-    private readonly int[] _recipient;
-    private readonly int[] _previous;
-    private readonly UInt256[] _creditsBefore;
-    private readonly List<Address> _addresses;
+    // Per transaction: the partitions of its sender and recipient, and its rank among the transactions of its stripe
+    // whose senders are in the same partition (the check).
+    private readonly int[] _senderPart;
+    private readonly int[] _recipientPart;
+    private readonly int[] _rank;
 
-    /// <summary>Per address: the credits after its last transaction as a sender (all of them for an address that never sends).</summary>
-    private readonly UInt256[] _trailingCredits;
+    // Per stripe and partition (a row per stripe): the stripe's transactions with senders in the partition (the
+    // check), and the partition's transactions in the stripes before (the plan). A transaction's plan is at the
+    // stripe's base plus its rank in its sender's partition's links: each partition writes only its own links.
+    private readonly int[] _stripeCounts;
+    private readonly int[] _stripeBases;
 
-    /// <summary>Per address: its last transaction as a sender, or -1.</summary>
-    private readonly int[] _lastSent;
+    /// <summary>Per partition of the addresses: its numbering and per-address facts, made and settled by one worker.</summary>
+    private readonly AddressPartition[] _partitions;
 
     // What the workers produce: per transaction its outcome, its tip, and its sender's account after it; the flag
     // that says it is done (written last, read by the sender's next transaction).
     private readonly TransactionOutcome[] _outcomes;
-    private readonly UInt256[] _tips;
     private readonly AccountInfo[] _senderAfter;
     private readonly int[] _done;
 
+    // Per chunk of transactions: the gas, blob gas and tips its transactions used, summed by the worker that ran it.
+    private readonly ulong[] _chunkGas;
+    private readonly ulong[] _chunkBlobGas;
+    private readonly UInt256[] _chunkTips;
+    private readonly int _chunks;
+    private readonly TransactionReceipt[] _receipts;
+
     private readonly long _started = Stopwatch.GetTimestamp();
     private int _next;
-
-    /// <summary>How many transactions the plan covers so far (published a chunk at a time).</summary>
-    private int _planned;
     private readonly WorkerJobCompletion _completion;
 
-    /// <summary>Active workers done with the transactions: the finish starts when all are.</summary>
-    private int _arrived;
-
-    /// <summary>Active workers done with their share of the accounts.</summary>
-    private int _settled;
+    // Each step's items: the next to take, and those done (the run's items are its chunks).
+    private int _checkNext;
+    private int _checkDone;
+    private int _planNext;
+    private int _planDone;
+    private int _chunksDone;
+    private int _settleNext;
+    private int _settleDone;
+    private int _finishNext;
+    private int _finishDone;
 
     /// <summary>
-    /// Per active worker, the changes of its share of the accounts (those whose address hash is its index modulo the
-    /// workers: the parts of the block's partitioned changes), and the accounts of its share that the overlay had
-    /// changed before the transactions, which go through the overlay instead.
+    /// Per active worker, the changes of its partition of the accounts (the parts of the block's partitioned changes),
+    /// and the accounts of its partition that the overlay had changed before the transactions, which go through the
+    /// overlay instead.
     /// </summary>
     private readonly Dictionary<Address, AccountChange>[] _changedParts;
     private readonly List<(Address Address, ulong? Nonce, UInt256 Balance)>[] _throughOverlay;
 
-    /// <summary>Per address number: whether the account existed before the block (known for senders from their first transaction).</summary>
-    private readonly bool[] _existedBefore;
     private volatile bool _givenUp;
-    private BlockReceiptBuilder? _receipts;
-    private ExceptionDispatchInfo? _receiptsFailure;
+    private volatile bool _receiptRuleBroken;
     private StateChanges? _changes;
 
-    private PlainTransferBlock(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize, TransferScratch scratch)
+    private PlainTransferBlock(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize, TransferScratch scratch, PrecompileMask precompiles)
     {
         _block = block;
         _preState = preState;
         _workers = workers;
         _count = block.Transactions.Count;
+        _coinbase = block.Context.Coinbase;
+        _precompiles = precompiles;
         _activeWorkers = Math.Min(poolSize, Math.Max(1, _count / Chunk));
         _completion = new WorkerJobCompletion(poolSize);
-        _scratch = scratch;
-        scratch.Prepare(_count);
-        _sender = scratch.Sender;
-        _recipient = scratch.Recipient;
-        _previous = scratch.Previous;
-        _creditsBefore = scratch.CreditsBefore;
-        _addresses = scratch.Addresses;
-        _trailingCredits = scratch.TrailingCredits;
-        _lastSent = scratch.LastSent;
+        scratch.Prepare(_count, Chunk, _activeWorkers);
+        _senderPart = scratch.SenderPart;
+        _recipientPart = scratch.RecipientPart;
+        _rank = scratch.Rank;
+        _stripeCounts = new int[_activeWorkers * _activeWorkers];
+        _stripeBases = new int[_activeWorkers * _activeWorkers];
+        _partitions = scratch.Partitions;
         _outcomes = scratch.Outcomes;
-        _tips = scratch.Tips;
         _senderAfter = scratch.SenderAfter;
         _done = scratch.Done;
-        _existedBefore = scratch.ExistedBefore;
+        _chunks = (_count + Chunk - 1) / Chunk;
+        _chunkGas = scratch.ChunkGas;
+        _chunkBlobGas = scratch.ChunkBlobGas;
+        _chunkTips = scratch.ChunkTips;
+        _receipts = new TransactionReceipt[_count];
         _changedParts = new Dictionary<Address, AccountChange>[_activeWorkers];
         _throughOverlay = new List<(Address, ulong?, UInt256)>[_activeWorkers];
     }
@@ -134,9 +163,9 @@ internal sealed class PlainTransferBlock : IWorkerJob
     public string? GivenUpReason { get; private set; }
 
     /// <summary>
-    /// The block as plain transfers, or null when it is not a block of plain transfers. Senders must be recovered
-    /// already (a transaction whose sender does not recover disqualifies the block). Only looks at the transactions:
-    /// the numbering of addresses and the links between a sender's transactions are made by the first worker.
+    /// The block as plain transfers, or null when its first transactions show it is not a block of plain transfers
+    /// (the workers check the rest, and give the block up at the first that is not). Senders must be recovered already
+    /// (a transaction whose sender does not recover disqualifies the block).
     /// </summary>
     /// <param name="block">The block.</param>
     /// <param name="preState">The block's overlay, read as the pre-state and changed only once the run cannot give up.</param>
@@ -145,58 +174,34 @@ internal sealed class PlainTransferBlock : IWorkerJob
     /// <param name="scratch">The per-transaction tables, reused from block to block (one block at a time uses them).</param>
     public static PlainTransferBlock? TryCreate(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize, TransferScratch scratch)
     {
-        var coinbase = block.Context.Coinbase;
-        var precompiles = workers.Precompiles;
-        var (mask0, mask8, mask16) = PrecompileBits(precompiles);
+        var precompiles = new PrecompileMask(workers.Precompiles);
         var transactions = block.Transactions;
-        for (var index = 0; index < transactions.Count; index++)
+        for (var index = 0; index < Math.Min(Probe, transactions.Count); index++)
         {
-            var transaction = transactions[index];
-            if (transaction.To is not { } to
-                || transaction.Data.Length != 0
-                || transaction.Value.IsZero
-                || transaction.AccessList.Count != 0
-                || transaction.Type is not (TxType.Legacy or TxType.AccessList or TxType.DynamicFee)
-                || transaction.IsSystemTransaction
-                || !transaction.TryRecoverSender(out var from)
-                || from == to
-                || from == coinbase
-                || to == coinbase
-                || (MayBePrecompile(to, mask0, mask8, mask16) && precompiles.Contains(to)))
+            if (!IsPlainTransfer(transactions[index], block.Context.Coinbase, precompiles, out _))
             {
                 return null;
             }
         }
 
-        return new PlainTransferBlock(block, preState, workers, poolSize, scratch);
+        return new PlainTransferBlock(block, preState, workers, poolSize, scratch, precompiles);
     }
 
-    /// <summary>The bits set in any precompile's address, per word (the precompiles are 0x00…0n).</summary>
-    private static (ulong, ulong, uint) PrecompileBits(PrecompileTable precompiles)
+    /// <summary>Whether the transaction qualifies (see the remarks), with its sender.</summary>
+    private static bool IsPlainTransfer(Transaction transaction, in Address coinbase, in PrecompileMask precompiles, out Address from)
     {
-        ulong mask0 = 0, mask8 = 0;
-        uint mask16 = 0;
-        foreach (var address in precompiles.Addresses)
-        {
-            var bytes = address.Bytes;
-            mask0 |= MemoryMarshal.Read<ulong>(bytes);
-            mask8 |= MemoryMarshal.Read<ulong>(bytes[8..]);
-            mask16 |= MemoryMarshal.Read<uint>(bytes[16..]);
-        }
-
-        return (mask0, mask8, mask16);
-    }
-
-    /// <summary>
-    /// False when the address has a bit set that no precompile's has, so it is none (an ordinary address is ruled out by
-    /// three compares, not a table lookup); true leaves the answer to the table.
-    /// </summary>
-    private static bool MayBePrecompile(in Address address, ulong mask0, ulong mask8, uint mask16)
-    {
-        var bytes = address.Bytes;
-        return (MemoryMarshal.Read<ulong>(bytes) & ~mask0) == 0
-            && (MemoryMarshal.Read<ulong>(bytes[8..]) & ~mask8) == 0
-            && (MemoryMarshal.Read<uint>(bytes[16..]) & ~mask16) == 0;
+        from = default;
+        return transaction.To is { } to
+            && transaction.Data.Length == 0
+            && !transaction.Value.IsZero
+            && transaction.AccessList.Count == 0
+            && (transaction.Type is TxType.Legacy or TxType.AccessList or TxType.DynamicFee)
+            && !transaction.IsSystemTransaction
+            && transaction.TryRecoverSender(out from)
+            && from != to
+            && from != coinbase
+            && to != coinbase
+            && !precompiles.Contains(to);
     }
 
     public Task Completion => _completion.Task;
@@ -205,32 +210,9 @@ internal sealed class PlainTransferBlock : IWorkerJob
     {
         try
         {
-            if (workerIndex == 0)
-            {
-                Plan();
-            }
-
             if (workerIndex < _activeWorkers)
             {
-                Work();
-
-                // Once every transaction ran, every worker turns a share of the accounts into their changes; then the
-                // first adds the few the overlay has to see (the coinbase, withdrawals) while the second builds the receipts.
-                Interlocked.Increment(ref _arrived);
-                if (WaitFor(ref _arrived, _activeWorkers) && !_givenUp)
-                {
-                    SettleAccounts(workerIndex);
-                    Interlocked.Increment(ref _settled);
-                    if (workerIndex == 0 && WaitFor(ref _settled, _activeWorkers) && !_givenUp)
-                    {
-                        ApplyState();
-                    }
-
-                    if (workerIndex == Math.Min(1, _activeWorkers - 1))
-                    {
-                        BuildReceipts();
-                    }
-                }
+                RunSteps();
             }
         }
         catch (Exception failure)
@@ -246,170 +228,29 @@ internal sealed class PlainTransferBlock : IWorkerJob
 
     /// <summary>
     /// The block's result once <see cref="Completion"/> is done: null when the block was given up (the overlay is then
-    /// as it was); the exception the receipts threw (an invalid block, as the engine would report it); or the
-    /// receipts and the block's changes.
+    /// as it was); the <see cref="InvalidBlockException"/> of the first receipt rule the block breaks; or the receipts,
+    /// the gas, and the block's changes.
     /// </summary>
-    public (BlockReceiptBuilder Receipts, StateChanges Changes)? Result()
+    public (IReadOnlyList<TransactionReceipt> Receipts, ulong GasUsed, ulong BlobGasUsed, StateChanges Changes)? Result()
     {
         if (_givenUp)
         {
             return null;
         }
 
-        _receiptsFailure?.Throw();
-        return (_receipts!, _changes!);
-    }
-
-    /// <summary>The receipts, in order: the block-level rules (gas pool, blob gas) apply here as in every executor.</summary>
-    private void BuildReceipts()
-    {
-        var receipts = new BlockReceiptBuilder(_block, _workers.Spec);
-        try
+        if (_receiptRuleBroken)
         {
+            var walk = new BlockReceiptBuilder(_block, _workers.Spec);
             for (var index = 0; index < _count; index++)
             {
-                receipts.Add(_outcomes[index]);
-            }
-        }
-        catch (Exception invalid)
-        {
-            _receiptsFailure = ExceptionDispatchInfo.Capture(invalid);
-        }
-
-        _receipts = receipts;
-    }
-
-    /// <summary>
-    /// One worker's share of the accounts (address hash equal to its index modulo the workers) as the block's changes:
-    /// final nonce and balance, no code (checked), storage marked cleared for an account the block creates, as the
-    /// sequential run's first credit to it does. Nothing is written to the overlay; a failed check gives the block up.
-    /// An address that only receives is read here for the first time: with code, it was no plain transfer (one that
-    /// sends has none, or its transaction would have been rejected, EIP-3607).
-    /// </summary>
-    private void SettleAccounts(int workerIndex)
-    {
-        var state = _preState;
-        var changes = new Dictionary<Address, AccountChange>((_addresses.Count / _activeWorkers) + 16);
-        var throughOverlay = new List<(Address, ulong?, UInt256)>();
-        for (var number = 0; number < _addresses.Count && !_givenUp; number++)
-        {
-            var address = _addresses[number];
-            if (BlockStateOverlay.PartOf(address, _activeWorkers) != workerIndex)
-            {
-                continue;
+                walk.Add(_outcomes[index]);
             }
 
-            var last = _lastSent[number];
-            UInt256 before;
-            ulong nonce;
-            bool existed;
-            if (last >= 0)
-            {
-                // A sender with code is refused (EIP-3607) before this; checked again, so that no rule that lets one
-                // send (a delegation) can make a transfer to it a plain one.
-                if (_senderAfter[last].CodeHash != AccountInfo.EmptyCodeHash)
-                {
-                    GiveUp("a sender has code");
-                    return;
-                }
-
-                before = _senderAfter[last].Balance;
-                nonce = _senderAfter[last].Nonce;
-                existed = _existedBefore[number];
-            }
-            else
-            {
-                existed = state.TryGetAccount(address, out var account);
-                if (existed && account.CodeHash != AccountInfo.EmptyCodeHash)
-                {
-                    GiveUp("a recipient has code");
-                    return;
-                }
-
-                before = existed ? account.Balance : UInt256.Zero;
-                nonce = existed ? account.Nonce : 0;
-            }
-
-            if (UInt256.AddOverflow(before, _trailingCredits[number], out var balance))
-            {
-                GiveUp("a balance overflows");
-                return;
-            }
-
-            if (state.HasChanged(address))
-            {
-                throughOverlay.Add((address, last >= 0 ? nonce : null, balance));
-                continue;
-            }
-
-            changes[address] = new AccountChange(false, nonce, balance, AccountInfo.EmptyCodeHash, StorageCleared: !existed, BlockStateOverlay.NoStorage);
+            throw new InvalidOperationException("The receipts built in pieces broke a block rule that the walk over them did not: report this as a bug.");
         }
 
-        _changedParts[workerIndex] = changes;
-        _throughOverlay[workerIndex] = throughOverlay;
-    }
-
-    /// <summary>
-    /// The coinbase's tips and the withdrawals on the block's overlay (which this run read as its pre-state), as the
-    /// sequential executor leaves them, with the settled accounts that those (or the system call before the
-    /// transactions) touch moved onto the overlay first; then the block's changes: the settled parts, with the
-    /// overlay's accounts in their parts. Gives the block up, with nothing changed, when a check fails; the overlay is
-    /// changed only once nothing can give the block up.
-    /// </summary>
-    private void ApplyState()
-    {
-        var state = _preState;
-        var coinbaseExisted = state.TryGetAccount(_block.Context.Coinbase, out var coinbaseBefore);
-        var tips = UInt256.Zero;
-        for (var index = 0; index < _count; index++)
-        {
-            if (UInt256.AddOverflow(tips, _tips[index], out tips))
-            {
-                GiveUp("the tips overflow");
-                return;
-            }
-        }
-
-        if (UInt256.AddOverflow(coinbaseBefore.Balance, tips, out _))
-        {
-            GiveUp("the coinbase's balance overflows");
-            return;
-        }
-
-        foreach (var part in _throughOverlay)
-        {
-            foreach (var (address, nonce, balance) in part)
-            {
-                state.SetTransferred(address, nonce, balance);
-            }
-        }
-
-        // A withdrawal credits an account as it is after the transactions: a settled one goes onto the overlay first.
-        foreach (var withdrawal in _block.Withdrawals)
-        {
-            var part = _changedParts[BlockStateOverlay.PartOf(withdrawal.Address, _activeWorkers)];
-            if (part.Remove(withdrawal.Address, out var settled))
-            {
-                state.SetTransferred(withdrawal.Address, settled.Nonce, settled.Balance);
-            }
-        }
-
-        // The sequential run credits the tips in every transaction, which creates an absent coinbase (with its storage
-        // marked cleared) at the first.
-        if (!coinbaseExisted)
-        {
-            state.ClearStorage(_block.Context.Coinbase);
-        }
-
-        state.AddBalance(_block.Context.Coinbase, tips);
-        WithdrawalProcessor.Apply(state, _block.Withdrawals);
-        var overlay = state.ToChanges();
-        foreach (var (address, change) in overlay.Accounts)
-        {
-            _changedParts[BlockStateOverlay.PartOf(address, _activeWorkers)][address] = change;
-        }
-
-        _changes = new StateChanges(new PartitionedDictionary<Address, AccountChange>(_changedParts), overlay.Code);
+        var (gasUsed, blobGasUsed) = GasOfChunks(0, _chunks);
+        return (_receipts, gasUsed, blobGasUsed, _changes!);
     }
 
     public BlockExecutionStats Stats() => new()
@@ -421,57 +262,149 @@ internal sealed class PlainTransferBlock : IWorkerJob
         Elapsed = Stopwatch.GetElapsedTime(_started),
     };
 
-    private void GiveUp(string reason)
+    /// <summary>
+    /// A worker's part of every step (see the remarks): it takes the step's items while any is left, then waits for the
+    /// items the others took. Whichever workers are awake do the work: one that wakes late, or is descheduled, holds up
+    /// only the item it holds, not a barrier.
+    /// </summary>
+    private void RunSteps()
     {
-        GivenUpReason ??= reason;
-        _givenUp = true;
+        if (!Step(ref _checkNext, ref _checkDone, _activeWorkers, static (block, stripe) => block.Check(stripe))
+            || !Step(ref _planNext, ref _planDone, _activeWorkers, static (block, partition) => block.Plan(partition)))
+        {
+            return;
+        }
+
+        Work();
+        if (!WaitFor(ref _chunksDone, _chunks)
+            || _givenUp
+            || !Step(ref _settleNext, ref _settleDone, _activeWorkers, static (block, partition) => block.SettleAccounts(partition)))
+        {
+            return;
+        }
+
+        // The state first: one item, the longest of the step, then the receipts' stripes.
+        Step(ref _finishNext, ref _finishDone, _activeWorkers + 1, static (block, item) =>
+        {
+            if (item == 0)
+            {
+                block.ApplyState();
+            }
+            else
+            {
+                block.BuildReceipts(item - 1);
+            }
+        });
     }
 
     /// <summary>
-    /// Numbers the addresses and links each transaction to its sender's previous one, with the credits between, a
-    /// chunk at a time so that the other workers can start on what is planned. Gives up when a credit sum overflows.
+    /// Runs items of a step until none is left to take, then waits until all are done; false when the block was given
+    /// up (an item that gives the block up still counts as done).
     /// </summary>
-    private void Plan()
+    private bool Step(ref int next, ref int done, int items, Action<PlainTransferBlock, int> run)
     {
-        var numbers = _scratch.Numbers;
+        while (!_givenUp)
+        {
+            var item = Interlocked.Increment(ref next) - 1;
+            if (item >= items)
+            {
+                break;
+            }
+
+            run(this, item);
+            Interlocked.Increment(ref done);
+        }
+
+        return WaitFor(ref done, items) && !_givenUp;
+    }
+
+    /// <summary>The chunks of stripe <paramref name="stripe"/> (one of as many as the active workers).</summary>
+    private (int Start, int End) StripeChunks(int stripe) => (
+        (int)((long)_chunks * stripe / _activeWorkers),
+        (int)((long)_chunks * (stripe + 1) / _activeWorkers));
+
+    /// <summary>The stripe of chunk <paramref name="chunk"/>: the last whose first chunk is at or before it.</summary>
+    private int StripeOf(int chunk) => (int)((((long)chunk + 1) * _activeWorkers - 1) / _chunks);
+
+    /// <summary>The transactions of stripe <paramref name="stripe"/>.</summary>
+    private (int Start, int End) Stripe(int stripe)
+    {
+        var (start, end) = StripeChunks(stripe);
+        return (start * Chunk, Math.Min(_count, end * Chunk));
+    }
+
+    /// <summary>Checks a stripe of the transactions and puts down the partitions of their senders and recipients.</summary>
+    private void Check(int stripe)
+    {
         var transactions = _block.Transactions;
-        Array.Fill(_lastSent, -1, 0, _count * 2);
-        for (var index = 0; index < _count && !_givenUp; index++)
+        var (start, end) = Stripe(stripe);
+
+        // Counted here and stored once: the rows of the stripes share cache lines.
+        Span<int> counts = _activeWorkers <= 256 ? stackalloc int[_activeWorkers] : new int[_activeWorkers];
+        counts.Clear();
+        for (var index = start; index < end && !_givenUp; index++)
         {
             var transaction = transactions[index];
-            transaction.TryRecoverSender(out var sender);
-            var from = Number(numbers, sender);
-            var to = Number(numbers, transaction.To!.Value);
-            _sender[index] = from;
-            _recipient[index] = to;
-            _previous[index] = _lastSent[from];
-            _lastSent[from] = index;
-            _creditsBefore[index] = _trailingCredits[from];
-            _trailingCredits[from] = UInt256.Zero;
-            ref var credits = ref _trailingCredits[to];
-            if (UInt256.AddOverflow(credits, transaction.Value, out credits))
+            if (!IsPlainTransfer(transaction, _coinbase, _precompiles, out var from))
             {
-                GiveUp("the credits to an address overflow");
+                GiveUp("a transaction is not a plain transfer");
                 return;
             }
 
-            if ((index + 1) % Chunk == 0 || index + 1 == _count)
-            {
-                Volatile.Write(ref _planned, index + 1);
-            }
+            var senderPart = BlockStateOverlay.PartOf(from, _activeWorkers);
+            _senderPart[index] = senderPart;
+            _rank[index] = counts[senderPart]++;
+            _recipientPart[index] = BlockStateOverlay.PartOf(transaction.To!.Value, _activeWorkers);
         }
+
+        counts.CopyTo(_stripeCounts.AsSpan(stripe * _activeWorkers, _activeWorkers));
     }
 
-    private int Number(Dictionary<Address, int> numbers, in Address address)
+    /// <summary>
+    /// One partition's plan, over the whole block in order: numbers the partition's addresses, links each transaction
+    /// of a sender in it to the sender's previous one, with the credits between. Gives up when a credit sum overflows.
+    /// </summary>
+    private void Plan(int part)
     {
-        ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(numbers, address, out var exists);
-        if (!exists)
+        var partition = _partitions[part];
+        var links = 0;
+        for (var stripe = 0; stripe < _activeWorkers; stripe++)
         {
-            number = _addresses.Count;
-            _addresses.Add(address);
+            _stripeBases[(stripe * _activeWorkers) + part] = links;
+            links += _stripeCounts[(stripe * _activeWorkers) + part];
         }
 
-        return number;
+        partition.Reset((_count * 2 / _activeWorkers) + 16, links);
+        var transactions = _block.Transactions;
+        var link = 0;
+        for (var index = 0; index < _count; index++)
+        {
+            if (_senderPart[index] == part)
+            {
+                transactions[index].TryRecoverSender(out var sender);
+                var from = partition.Number(sender);
+                partition.Links[link++] = new TransferLink(from, partition.LastSent[from], partition.TrailingCredits[from]);
+                partition.LastSent[from] = index;
+                partition.TrailingCredits[from] = UInt256.Zero;
+            }
+
+            if (_recipientPart[index] == part)
+            {
+                var transaction = transactions[index];
+                ref var credits = ref partition.TrailingCredits[partition.Number(transaction.To!.Value)];
+                if (UInt256.AddOverflow(credits, transaction.Value, out credits))
+                {
+                    GiveUp("the credits to an address overflow");
+                    return;
+                }
+            }
+
+            // A look at the flag now and then, not per transaction: a block given up stops within a few hundred.
+            if ((index & 255) == 0 && _givenUp)
+            {
+                return;
+            }
+        }
     }
 
     private void Work()
@@ -487,20 +420,47 @@ internal sealed class PlainTransferBlock : IWorkerJob
             }
 
             var end = Math.Min(_count, start + Chunk);
-            if (!WaitFor(ref _planned, end))
-            {
-                return;
-            }
-
+            ulong gas = 0, blobGas = 0;
+            var tips = UInt256.Zero;
             for (var index = start; index < end && !_givenUp; index++)
             {
-                if (!Execute(index, worker, context))
+                if (!Execute(index, worker, context, out var outcome, out var tip))
                 {
                     _givenUp = true;
                     return;
                 }
+
+                // Saturated: a sum past the block's gas limit only has to stay past it for the receipts to find the rule broken.
+                gas = SaturatingAdd(gas, outcome.GasUsed);
+                blobGas = SaturatingAdd(blobGas, outcome.BlobGasUsed);
+                if (UInt256.AddOverflow(tips, tip, out tips))
+                {
+                    GiveUp("the tips overflow");
+                    return;
+                }
             }
+
+            var chunk = start / Chunk;
+            _chunkGas[chunk] = gas;
+            _chunkBlobGas[chunk] = blobGas;
+            _chunkTips[chunk] = tips;
+            Interlocked.Increment(ref _chunksDone);
         }
+    }
+
+    private static ulong SaturatingAdd(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
+
+    /// <summary>The gas and blob gas of the transactions of chunks <paramref name="start"/> to <paramref name="end"/> (saturated).</summary>
+    private (ulong Gas, ulong BlobGas) GasOfChunks(int start, int end)
+    {
+        ulong gas = 0, blobGas = 0;
+        for (var chunk = start; chunk < end; chunk++)
+        {
+            gas = SaturatingAdd(gas, _chunkGas[chunk]);
+            blobGas = SaturatingAdd(blobGas, _chunkBlobGas[chunk]);
+        }
+
+        return (gas, blobGas);
     }
 
     /// <summary>Waits until <paramref name="flag"/> reaches <paramref name="target"/>; false when the block was given up meanwhile.</summary>
@@ -514,7 +474,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
                 return false;
             }
 
-            // No Sleep(1): the wait is for another worker in the middle of a transaction or two, never for long.
+            // No Sleep(1): the wait is for another worker in the middle of a transaction or a step, never for long.
             spin.SpinOnce(sleep1Threshold: -1);
         }
 
@@ -522,11 +482,16 @@ internal sealed class PlainTransferBlock : IWorkerJob
     }
 
     /// <summary>Runs one (planned) transaction once its sender's previous one is done; false gives the block up.</summary>
-    private bool Execute(int index, EvmWorker worker, BlockContext context)
+    private bool Execute(int index, EvmWorker worker, BlockContext context, out TransactionOutcome outcome, out UInt256 tip)
     {
+        outcome = null!;
+        tip = default;
         var transaction = _block.Transactions[index];
         transaction.TryRecoverSender(out var from);
-        var previous = _previous[index];
+        var senderPart = _senderPart[index];
+        var partition = _partitions[senderPart];
+        var link = partition.Links[_stripeBases[(StripeOf(index / Chunk) * _activeWorkers) + senderPart] + _rank[index]];
+        var previous = link.Previous;
         AccountInfo sender;
         bool senderExists;
         if (previous >= 0)
@@ -542,14 +507,14 @@ internal sealed class PlainTransferBlock : IWorkerJob
         else
         {
             senderExists = _preState.TryGetAccount(from, out sender);
-            _existedBefore[_sender[index]] = senderExists;
+            partition.ExistedBefore[link.Sender] = senderExists;
             if (!senderExists)
             {
                 sender = new AccountInfo(0, UInt256.Zero, AccountInfo.EmptyCodeHash);
             }
         }
 
-        var credits = _creditsBefore[index];
+        var credits = link.CreditsBefore;
         if (!credits.IsZero)
         {
             if (UInt256.AddOverflow(sender.Balance, credits, out var balance))
@@ -601,10 +566,370 @@ internal sealed class PlainTransferBlock : IWorkerJob
             return false;
         }
 
-        _outcomes[index] = TransactionOutcome.From(result);
-        _tips[index] = result.CoinbasePayment;
+        outcome = TransactionOutcome.From(result);
+        tip = result.CoinbasePayment;
+        _outcomes[index] = outcome;
         Volatile.Write(ref _done[index], 1);
         return true;
+    }
+
+    /// <summary>
+    /// One partition of the accounts as the block's changes: final nonce and balance, no code (checked),
+    /// storage marked cleared for an account the block creates, as the sequential run's first credit to it does.
+    /// Nothing is written to the overlay; a failed check gives the block up. An address that only receives is read
+    /// here for the first time: with code, it was no plain transfer (one that sends has none, or its transaction
+    /// would have been rejected, EIP-3607).
+    /// </summary>
+    private void SettleAccounts(int part)
+    {
+        var state = _preState;
+        var partition = _partitions[part];
+        var changes = new Dictionary<Address, AccountChange>(partition.Count);
+        var throughOverlay = new List<(Address, ulong?, UInt256)>();
+        for (var number = 0; number < partition.Count && !_givenUp; number++)
+        {
+            var address = partition.Addresses[number];
+            var last = partition.LastSent[number];
+            UInt256 before;
+            ulong nonce;
+            bool existed;
+            if (last >= 0)
+            {
+                // A sender with code is refused (EIP-3607) before this; checked again, so that no rule that lets one
+                // send (a delegation) can make a transfer to it a plain one.
+                if (_senderAfter[last].CodeHash != AccountInfo.EmptyCodeHash)
+                {
+                    GiveUp("a sender has code");
+                    return;
+                }
+
+                before = _senderAfter[last].Balance;
+                nonce = _senderAfter[last].Nonce;
+                existed = partition.ExistedBefore[number];
+            }
+            else
+            {
+                existed = state.TryGetAccount(address, out var account);
+                if (existed && account.CodeHash != AccountInfo.EmptyCodeHash)
+                {
+                    GiveUp("a recipient has code");
+                    return;
+                }
+
+                before = existed ? account.Balance : UInt256.Zero;
+                nonce = existed ? account.Nonce : 0;
+            }
+
+            if (UInt256.AddOverflow(before, partition.TrailingCredits[number], out var balance))
+            {
+                GiveUp("a balance overflows");
+                return;
+            }
+
+            if (state.HasChanged(address))
+            {
+                throughOverlay.Add((address, last >= 0 ? nonce : null, balance));
+                continue;
+            }
+
+            changes[address] = new AccountChange(false, nonce, balance, AccountInfo.EmptyCodeHash, StorageCleared: !existed, BlockStateOverlay.NoStorage);
+        }
+
+        _changedParts[part] = changes;
+        _throughOverlay[part] = throughOverlay;
+    }
+
+    /// <summary>A stripe's receipts, from the gas of the chunks before it; a broken rule is left to the serial walk.</summary>
+    private void BuildReceipts(int stripe)
+    {
+        var (start, end) = Stripe(stripe);
+        var (gasBefore, blobGasBefore) = GasOfChunks(0, StripeChunks(stripe).Start);
+
+        var maxBlobGas = BlockReceiptBuilder.MaxBlobGas(_workers.Spec);
+        if (!BlockReceiptBuilder.TryBuildRange(_block, maxBlobGas, _outcomes, start, gasBefore, blobGasBefore, _receipts.AsSpan(start, end - start)))
+        {
+            _receiptRuleBroken = true;
+        }
+    }
+
+    /// <summary>
+    /// The coinbase's tips and the withdrawals on the block's overlay (which this run read as its pre-state), as the
+    /// sequential executor leaves them, with the settled accounts that those (or the system call before the
+    /// transactions) touch moved onto the overlay first; then the block's changes: the settled parts, with the
+    /// overlay's accounts in their parts. Gives the block up, with nothing changed, when a check fails; the overlay is
+    /// changed only once nothing can give the block up.
+    /// </summary>
+    private void ApplyState()
+    {
+        var state = _preState;
+        var coinbaseExisted = state.TryGetAccount(_coinbase, out var coinbaseBefore);
+        var tips = UInt256.Zero;
+        for (var chunk = 0; chunk < _chunks; chunk++)
+        {
+            if (UInt256.AddOverflow(tips, _chunkTips[chunk], out tips))
+            {
+                GiveUp("the tips overflow");
+                return;
+            }
+        }
+
+        if (UInt256.AddOverflow(coinbaseBefore.Balance, tips, out _))
+        {
+            GiveUp("the coinbase's balance overflows");
+            return;
+        }
+
+        foreach (var part in _throughOverlay)
+        {
+            foreach (var (address, nonce, balance) in part)
+            {
+                state.SetTransferred(address, nonce, balance);
+            }
+        }
+
+        // A withdrawal credits an account as it is after the transactions: a settled one goes onto the overlay first.
+        foreach (var withdrawal in _block.Withdrawals)
+        {
+            var part = _changedParts[BlockStateOverlay.PartOf(withdrawal.Address, _activeWorkers)];
+            if (part.Remove(withdrawal.Address, out var settled))
+            {
+                state.SetTransferred(withdrawal.Address, settled.Nonce, settled.Balance);
+            }
+        }
+
+        // The sequential run credits the tips in every transaction, which creates an absent coinbase (with its storage
+        // marked cleared) at the first.
+        if (!coinbaseExisted)
+        {
+            state.ClearStorage(_coinbase);
+        }
+
+        state.AddBalance(_coinbase, tips);
+        WithdrawalProcessor.Apply(state, _block.Withdrawals);
+        var overlay = state.ToChanges();
+        foreach (var (address, change) in overlay.Accounts)
+        {
+            _changedParts[BlockStateOverlay.PartOf(address, _activeWorkers)][address] = change;
+        }
+
+        _changes = new StateChanges(new PartitionedDictionary<Address, AccountChange>(_changedParts), overlay.Code);
+    }
+
+    private void GiveUp(string reason)
+    {
+        GivenUpReason ??= reason;
+        _givenUp = true;
+    }
+}
+
+/// <summary>
+/// A transaction's place in its sender's order (<see cref="PlainTransferBlock"/>'s plan): the sender's number in its
+/// partition, the sender's previous transaction (or -1), and the credits the sender got in between (or before the
+/// block's first transaction of it).
+/// </summary>
+internal readonly record struct TransferLink(int Sender, int Previous, UInt256 CreditsBefore);
+
+/// <summary>
+/// The precompiles' addresses as the bits set in any of them, per word (the precompiles are 0x00…0n): an ordinary
+/// address has a bit set that no precompile's has, which three compares show, without a table lookup.
+/// </summary>
+internal readonly struct PrecompileMask
+{
+    private readonly PrecompileTable _table;
+    private readonly ulong _mask0;
+    private readonly ulong _mask8;
+    private readonly uint _mask16;
+
+    public PrecompileMask(PrecompileTable table)
+    {
+        _table = table;
+        foreach (var address in table.Addresses)
+        {
+            var bytes = address.Bytes;
+            _mask0 |= MemoryMarshal.Read<ulong>(bytes);
+            _mask8 |= MemoryMarshal.Read<ulong>(bytes[8..]);
+            _mask16 |= MemoryMarshal.Read<uint>(bytes[16..]);
+        }
+    }
+
+    public bool Contains(in Address address)
+    {
+        var bytes = address.Bytes;
+        return (MemoryMarshal.Read<ulong>(bytes) & ~_mask0) == 0
+            && (MemoryMarshal.Read<ulong>(bytes[8..]) & ~_mask8) == 0
+            && (MemoryMarshal.Read<uint>(bytes[16..]) & ~_mask16) == 0
+            && _table.Contains(address);
+    }
+}
+
+/// <summary>
+/// One partition of a plain-transfer block's addresses (<see cref="PlainTransferBlock"/>): their numbering and, per
+/// address, its last transaction as a sender, the credits after that (all of them for an address that never sends),
+/// and whether it existed before the block (known for senders from their first transaction). Planned and settled by
+/// one worker; reused from block to block.
+/// </summary>
+internal sealed class AddressPartition
+{
+    private readonly Dictionary<Address, int> _numbers = [];
+
+    public Address[] Addresses { get; private set; } = [];
+
+    public int[] LastSent { get; private set; } = [];
+
+    public UInt256[] TrailingCredits { get; private set; } = [];
+
+    public bool[] ExistedBefore { get; private set; } = [];
+
+    /// <summary>The plans of the transactions whose senders are in the partition, in the block's order.</summary>
+    public TransferLink[] Links { get; private set; } = [];
+
+    /// <summary>Addresses numbered so far.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Forgets the last block's addresses, expecting about <paramref name="expected"/> of them, and makes room for <paramref name="links"/> links.</summary>
+    public void Reset(int expected, int links)
+    {
+        if (Links.Length < links)
+        {
+            Links = new TransferLink[Math.Max(links, Links.Length * 2)];
+        }
+
+        _numbers.Clear();
+        _numbers.EnsureCapacity(expected);
+        Count = 0;
+        if (Addresses.Length < expected)
+        {
+            Grow(expected);
+        }
+    }
+
+    /// <summary>Drops the last block's addresses (kept only by number until the next block otherwise).</summary>
+    public void Release()
+    {
+        _numbers.Clear();
+        Count = 0;
+    }
+
+    /// <summary>The address's number, numbering it (sent nothing, credited nothing) when it is new.</summary>
+    public int Number(in Address address)
+    {
+        ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(_numbers, address, out var exists);
+        if (!exists)
+        {
+            if (Count == Addresses.Length)
+            {
+                Grow(Count * 2);
+            }
+
+            number = Count++;
+            Addresses[number] = address;
+            LastSent[number] = -1;
+            TrailingCredits[number] = UInt256.Zero;
+            ExistedBefore[number] = false;
+        }
+
+        return number;
+    }
+
+    private void Grow(int capacity)
+    {
+        capacity = Math.Max(capacity, 16);
+        var addresses = Addresses;
+        var lastSent = LastSent;
+        var credits = TrailingCredits;
+        var existed = ExistedBefore;
+        Addresses = new Address[capacity];
+        LastSent = new int[capacity];
+        TrailingCredits = new UInt256[capacity];
+        ExistedBefore = new bool[capacity];
+        addresses.AsSpan(0, Count).CopyTo(Addresses);
+        lastSent.AsSpan(0, Count).CopyTo(LastSent);
+        credits.AsSpan(0, Count).CopyTo(TrailingCredits);
+        existed.AsSpan(0, Count).CopyTo(ExistedBefore);
+    }
+}
+
+/// <summary>
+/// The per-transaction tables of a <see cref="PlainTransferBlock"/> and its address partitions, kept from block to
+/// block by its executor: a 10,000-transaction block needs about 3 MB of them, large-object-heap arrays that would
+/// otherwise be allocated and zeroed for every block (and collected only with generation 2). Grown when a block is
+/// larger; only the tables that are read before being written are cleared. One block at a time uses it.
+/// </summary>
+internal sealed class TransferScratch
+{
+    public int[] SenderPart { get; private set; } = [];
+
+    public int[] RecipientPart { get; private set; } = [];
+
+    public int[] Rank { get; private set; } = [];
+
+    public TransactionOutcome[] Outcomes { get; private set; } = [];
+
+    public ulong[] ChunkGas { get; private set; } = [];
+
+    public ulong[] ChunkBlobGas { get; private set; } = [];
+
+    public UInt256[] ChunkTips { get; private set; } = [];
+
+    public AccountInfo[] SenderAfter { get; private set; } = [];
+
+    public int[] Done { get; private set; } = [];
+
+    public AddressPartition[] Partitions { get; private set; } = [];
+
+    /// <summary>Transactions of the block that last prepared the tables.</summary>
+    private int _prepared;
+
+    /// <summary>Once a block is done with the tables: its outcomes and addresses are not kept alive until the next block.</summary>
+    public void Release()
+    {
+        Array.Clear(Outcomes, 0, _prepared);
+        foreach (var partition in Partitions)
+        {
+            partition.Release();
+        }
+
+        _prepared = 0;
+    }
+
+    /// <summary>
+    /// Makes the tables ready for a block of <paramref name="count"/> transactions, run in chunks of
+    /// <paramref name="chunk"/>, over <paramref name="partitions"/> partitions of its addresses.
+    /// </summary>
+    public void Prepare(int count, int chunk, int partitions)
+    {
+        if (Rank.Length < count)
+        {
+            var chunks = (count / chunk) + 1;
+            SenderPart = new int[count];
+            RecipientPart = new int[count];
+            Rank = new int[count];
+            Outcomes = new TransactionOutcome[count];
+            ChunkGas = new ulong[chunks];
+            ChunkBlobGas = new ulong[chunks];
+            ChunkTips = new UInt256[chunks];
+            SenderAfter = new AccountInfo[count];
+            Done = new int[count];
+        }
+        else
+        {
+            // Read before written: the done flags.
+            Array.Clear(Done, 0, count);
+        }
+
+        if (Partitions.Length < partitions)
+        {
+            var grown = new AddressPartition[partitions];
+            Partitions.CopyTo(grown, 0);
+            for (var index = Partitions.Length; index < partitions; index++)
+            {
+                grown[index] = new AddressPartition();
+            }
+
+            Partitions = grown;
+        }
+
+        _prepared = count;
     }
 }
 
@@ -677,85 +1002,5 @@ internal sealed class TransferStateReader : IStateReader
     {
         ReadOutsidePlan = true;
         return Hash256.Zero;
-    }
-}
-
-/// <summary>
-/// The per-transaction tables of a <see cref="PlainTransferBlock"/>, kept from block to block by its executor: a
-/// 10,000-transaction block needs about 3 MB of them, large-object-heap arrays that would otherwise be allocated and
-/// zeroed for every block (and collected only with generation 2). Grown when a block is larger; only the tables
-/// that are read before being written are cleared. One block at a time uses it.
-/// </summary>
-internal sealed class TransferScratch
-{
-    public int[] Sender { get; private set; } = [];
-
-    public int[] Recipient { get; private set; } = [];
-
-    public int[] Previous { get; private set; } = [];
-
-    public UInt256[] CreditsBefore { get; private set; } = [];
-
-    public UInt256[] TrailingCredits { get; private set; } = [];
-
-    public int[] LastSent { get; private set; } = [];
-
-    public TransactionOutcome[] Outcomes { get; private set; } = [];
-
-    public UInt256[] Tips { get; private set; } = [];
-
-    public AccountInfo[] SenderAfter { get; private set; } = [];
-
-    public int[] Done { get; private set; } = [];
-
-    public bool[] ExistedBefore { get; private set; } = [];
-
-    public List<Address> Addresses { get; } = [];
-
-    /// <summary>The plan's numbering of addresses.</summary>
-    public Dictionary<Address, int> Numbers { get; } = [];
-
-    /// <summary>Transactions of the block that last prepared the tables.</summary>
-    private int _prepared;
-
-    /// <summary>Once a block is done with the tables: its outcomes and addresses are not kept alive until the next block.</summary>
-    public void Release()
-    {
-        Array.Clear(Outcomes, 0, _prepared);
-        Addresses.Clear();
-        Numbers.Clear();
-        _prepared = 0;
-    }
-
-    /// <summary>Makes the tables ready for a block of <paramref name="count"/> transactions (up to twice as many addresses).</summary>
-    public void Prepare(int count)
-    {
-        if (Sender.Length < count)
-        {
-            Sender = new int[count];
-            Recipient = new int[count];
-            Previous = new int[count];
-            CreditsBefore = new UInt256[count];
-            TrailingCredits = new UInt256[count * 2];
-            LastSent = new int[count * 2];
-            Outcomes = new TransactionOutcome[count];
-            Tips = new UInt256[count];
-            SenderAfter = new AccountInfo[count];
-            Done = new int[count];
-            ExistedBefore = new bool[count * 2];
-        }
-        else
-        {
-            // Read before written: the done flags, and the credits each address gathers (a sum from zero).
-            Array.Clear(Done, 0, count);
-            Array.Clear(TrailingCredits, 0, count * 2);
-        }
-
-        _prepared = count;
-
-        Addresses.Clear();
-        Addresses.EnsureCapacity(count * 2);
-        Numbers.Clear();
-        Numbers.EnsureCapacity(count * 2);
     }
 }

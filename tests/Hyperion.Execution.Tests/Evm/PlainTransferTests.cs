@@ -183,6 +183,38 @@ public sealed class PlainTransferTests
     }
 
     /// <summary>
+    /// The gas pool runs out at a transaction in the first, a middle or the last part of a block of transfers: the
+    /// receipts, built in stripes at once, hand the block to the walk in order, which rejects it at the same
+    /// transaction, for the same reason, as the sequential executor, on every thread count.
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(150)]
+    [InlineData(299)]
+    public void A_block_that_runs_out_of_gas_is_rejected_at_the_same_transaction(int firstOver)
+    {
+        var builder = new WorkloadBuilder(accounts: 40, seed: 13);
+        for (var i = 0; i < 300; i++)
+        {
+            builder.Add(i % 40, builder.AddressOf((i + 7) % 40), new UInt256((ulong)i + 1), gas: 21_000);
+        }
+
+        // Room for exactly the transactions before firstOver.
+        var workload = builder.Build($"gas pool to {firstOver}", gasLimit: (ulong)firstOver * 21_000);
+        var sequential = Assert.Throws<InvalidBlockException>(() => new SequentialBlockExecutor().Execute(workload.Block, workload.PreState));
+        Assert.Equal(firstOver, sequential.TransactionIndex);
+        Assert.Equal(BlockRejectionReason.BlockGasLimitExceeded, sequential.Reason);
+        foreach (var threads in new[] { 1, 2, 4, 8 })
+        {
+            using var executor = new ParallelBlockExecutor(new BlockStmOptions { ThreadCount = threads, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
+            var parallel = Assert.Throws<InvalidBlockException>(() => executor.Execute(workload.Block, workload.PreState));
+            Assert.Equal(sequential.TransactionIndex, parallel.TransactionIndex);
+            Assert.Equal(sequential.Reason, parallel.Reason);
+            Assert.Equal(sequential.Message, parallel.Message);
+        }
+    }
+
+    /// <summary>
     /// Transactions decoded afresh (senders unknown, as in a block from the network): the executor recovers them in
     /// parallel before anything runs, on either path, with the sequential result.
     /// </summary>
