@@ -240,118 +240,8 @@ public sealed class BlockStateOverlay : IStateReader
         }
     }
 
-    /// <summary>
-    /// The block's changes straight from the parts built from Block-STM's final values, without joining them into the
-    /// overlay first: an account's fields are in one part (by address), so each part's accounts become that part of the
-    /// changes, and an account whose slots lie in several parts (by slot) gets a view over those parts' slot maps, not a
-    /// copy. The overlay's own accounts (the system call's) that no part touched join their parts. Null when the parts
-    /// need joining: an account's storage was wiped in the block (its slots are picked by generation), the block has
-    /// withdrawals (they credit accounts as the transactions leave them), or an account the system call gave slots also
-    /// has slots from the parts; the caller then merges (<see cref="MergeFinalChanges"/>) and collects
-    /// (<see cref="ToChanges"/>). The parts and the overlay are not used afterwards.
-    /// </summary>
-    /// <param name="parts">The parts, as the workers built them (part p holds the accounts whose address falls in p).</param>
-    /// <param name="withdrawals">The block's withdrawals.</param>
-    /// <param name="slotPartitionHash">The hash that put an account's slot in its part (the engine's partition hash of the slot's location).</param>
-    internal StateChanges? ChangesFromFinalParts(IReadOnlyList<FinalChanges> parts, IReadOnlyList<Withdrawal> withdrawals, Func<Address, UInt256, int> slotPartitionHash)
-    {
-        if (withdrawals.Count > 0)
-        {
-            return null;
-        }
-
-        foreach (var part in parts)
-        {
-            if (part.Generations is not null)
-            {
-                return null;
-            }
-
-            foreach (var (address, writes) in part.Storage)
-            {
-                if (writes.LaterGenerations is not null
-                    || (writes.Slots.Count > 0 && _entries.TryGetValue(address, out var known) && known.Storage is { Count: > 0 }))
-                {
-                    return null;
-                }
-            }
-        }
-
-        var accounts = new Dictionary<Address, AccountChange>[parts.Count];
-        for (var index = 0; index < parts.Count; index++)
-        {
-            accounts[index] = new Dictionary<Address, AccountChange>(parts[index].Entries.Count + 16);
-        }
-
-        // Accounts with slots first: their slot maps, one part's or a view over several, and an entry even where no
-        // field of the account changed (the part then has none: it comes from the overlay or the snapshot).
-        var slotted = new HashSet<Address>();
-        foreach (var part in parts)
-        {
-            foreach (var (address, _) in part.Storage)
-            {
-                if (!slotted.Add(address))
-                {
-                    continue;
-                }
-
-                var home = PartOf(address, parts.Count);
-                var entry = parts[home].Entries.TryGetValue(address, out var owned) ? owned : EntryOf(address);
-                var slotMaps = new Dictionary<UInt256, UInt256>[parts.Count];
-                Dictionary<UInt256, UInt256>? onlyMap = null;
-                var holders = 0;
-                for (var index = 0; index < parts.Count; index++)
-                {
-                    if (parts[index].Storage.TryGetValue(address, out var writes) && writes.Slots.Count > 0)
-                    {
-                        entry.HasNonZeroWrite |= writes.AnyNonZero;
-                        onlyMap = writes.Slots;
-                        holders++;
-                    }
-
-                    slotMaps[index] = writes?.Slots ?? [];
-                }
-
-                var owner = address;
-                IReadOnlyDictionary<UInt256, UInt256>? storage = holders switch
-                {
-                    0 => entry.Storage,
-                    1 => onlyMap,
-                    _ => new PartitionedDictionary<UInt256, UInt256>(slotMaps, slot => slotPartitionHash(owner, slot)),
-                };
-
-                if (ChangeOf(entry, storage) is { } change)
-                {
-                    accounts[home][address] = change;
-                }
-            }
-        }
-
-        for (var index = 0; index < parts.Count; index++)
-        {
-            foreach (var (address, entry) in parts[index].Entries)
-            {
-                if (!slotted.Contains(address) && ChangeOf(entry, entry.Storage) is { } change)
-                {
-                    accounts[index][address] = change;
-                }
-            }
-
-            TakeCode(parts[index]);
-        }
-
-        // What the overlay changed before the transactions and no part took over (an entry a part touched is its).
-        foreach (var (address, entry) in _entries)
-        {
-            var home = PartOf(address, parts.Count);
-            if (!slotted.Contains(address) && !parts[home].Entries.ContainsKey(address) && ChangeOf(entry, entry.Storage) is { } change)
-            {
-                accounts[home][address] = change;
-            }
-        }
-
-        return new StateChanges(new PartitionedDictionary<Address, AccountChange>(accounts), _code);
-    }
+    /// <summary>An entry as it stands, the overlay's or a new one from the snapshot, without keeping a new one.</summary>
+    private Entry PeekEntry(in Address address) => _entries.TryGetValue(address, out var entry) ? entry : NewEntry(address);
 
     /// <summary>Adds the code a part's accounts end up with.</summary>
     private void TakeCode(FinalChanges part)
@@ -464,6 +354,152 @@ public sealed class BlockStateOverlay : IStateReader
             HasStorageInBase = before.HasStorage,
         }
         : new Entry { CodeHash = AccountInfo.EmptyCodeHash };
+
+    /// <summary>
+    /// The block's changes straight from the parts built from Block-STM's final values, without joining them into the
+    /// overlay first: an account's fields are in one part (by address), so each part's accounts become that part of the
+    /// changes, and an account whose slots lie in several parts (by slot) gets a view over those parts' slot maps, not a
+    /// copy. The overlay's own accounts (the system call's) that no part touched join their parts. Not for a block with
+    /// withdrawals (they credit accounts as the transactions leave them), nor when a part cannot be taken as it is
+    /// (<see cref="CanTake"/>): the caller then merges (<see cref="MergeFinalChanges"/>) and collects
+    /// (<see cref="ToChanges"/>). The parts and the overlay are not used afterwards.
+    /// </summary>
+    /// <remarks>
+    /// In pieces that run at once (the end of a Block-STM block, on the engine's workers, <see cref="BlockFinish"/>):
+    /// <see cref="CanTake"/> for each part, then, once all can be taken, <see cref="Convert"/> for each part of the
+    /// changes, then <see cref="Finish"/>. The overlay is only read meanwhile (an entry looked up for an account with
+    /// slots is not kept), and each entry is touched by the part that holds its address alone.
+    /// </remarks>
+    internal sealed class FinalPartsConversion
+    {
+        private readonly BlockStateOverlay _overlay;
+        private readonly IReadOnlyList<FinalChanges> _parts;
+        private readonly Func<Address, UInt256, int> _slotPartitionHash;
+        private readonly Dictionary<Address, AccountChange>[] _accounts;
+        private readonly HashSet<Address>[] _slotted;
+
+        public FinalPartsConversion(BlockStateOverlay overlay, IReadOnlyList<FinalChanges> parts, Func<Address, UInt256, int> slotPartitionHash)
+        {
+            _overlay = overlay;
+            _parts = parts;
+            _slotPartitionHash = slotPartitionHash;
+            _accounts = new Dictionary<Address, AccountChange>[parts.Count];
+            _slotted = new HashSet<Address>[parts.Count];
+        }
+
+        public int Parts => _parts.Count;
+
+        /// <summary>
+        /// Whether the part's values can become changes as they are: false when an account's storage was wiped in the block
+        /// (its slots are picked by generation) or an account the system call gave slots gets slots from the part.
+        /// </summary>
+        public bool CanTake(int part)
+        {
+            var values = _parts[part];
+            if (values.Generations is not null)
+            {
+                return false;
+            }
+
+            foreach (var (address, writes) in values.Storage)
+            {
+                if (writes.LaterGenerations is not null
+                    || (writes.Slots.Count > 0 && _overlay._entries.TryGetValue(address, out var known) && known.Storage is { Count: > 0 }))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Part <paramref name="home"/> of the changes: the accounts with slots whose address falls in it (their slot maps,
+        /// one part's or a view over several, and an entry even where no field changed: the part then has none, it comes
+        /// from the overlay or the snapshot), then the part's other accounts.
+        /// </summary>
+        public void Convert(int home)
+        {
+            var parts = _parts;
+            var accounts = new Dictionary<Address, AccountChange>(parts[home].Entries.Count + 16);
+            var slotted = new HashSet<Address>();
+            foreach (var part in parts)
+            {
+                foreach (var (address, _) in part.Storage)
+                {
+                    if (PartOf(address, parts.Count) != home || !slotted.Add(address))
+                    {
+                        continue;
+                    }
+
+                    var entry = parts[home].Entries.TryGetValue(address, out var owned) ? owned : _overlay.PeekEntry(address);
+                    var slotMaps = new Dictionary<UInt256, UInt256>[parts.Count];
+                    Dictionary<UInt256, UInt256>? onlyMap = null;
+                    var holders = 0;
+                    for (var index = 0; index < parts.Count; index++)
+                    {
+                        if (parts[index].Storage.TryGetValue(address, out var writes) && writes.Slots.Count > 0)
+                        {
+                            entry.HasNonZeroWrite |= writes.AnyNonZero;
+                            onlyMap = writes.Slots;
+                            holders++;
+                        }
+
+                        slotMaps[index] = writes?.Slots ?? [];
+                    }
+
+                    var owner = address;
+                    var slotPartitionHash = _slotPartitionHash;
+                    IReadOnlyDictionary<UInt256, UInt256>? storage = holders switch
+                    {
+                        0 => entry.Storage,
+                        1 => onlyMap,
+                        _ => new PartitionedDictionary<UInt256, UInt256>(slotMaps, slot => slotPartitionHash(owner, slot)),
+                    };
+
+                    if (ChangeOf(entry, storage) is { } change)
+                    {
+                        accounts[address] = change;
+                    }
+                }
+            }
+
+            foreach (var (address, entry) in parts[home].Entries)
+            {
+                if (!slotted.Contains(address) && ChangeOf(entry, entry.Storage) is { } change)
+                {
+                    accounts[address] = change;
+                }
+            }
+
+            _slotted[home] = slotted;
+            _accounts[home] = accounts;
+        }
+
+        /// <summary>
+        /// The block's changes once every part is converted: with the parts' code, and what the overlay changed before the
+        /// transactions that no part took over (an entry a part touched is its).
+        /// </summary>
+        public StateChanges Finish()
+        {
+            var parts = _parts;
+            foreach (var part in parts)
+            {
+                _overlay.TakeCode(part);
+            }
+
+            foreach (var (address, entry) in _overlay._entries)
+            {
+                var home = PartOf(address, parts.Count);
+                if (!_slotted[home].Contains(address) && !parts[home].Entries.ContainsKey(address) && ChangeOf(entry, entry.Storage) is { } change)
+                {
+                    _accounts[home][address] = change;
+                }
+            }
+
+            return new StateChanges(new PartitionedDictionary<Address, AccountChange>(_accounts), _overlay._code);
+        }
+    }
 
     /// <summary>One part of the block's final values as account changes (see <see cref="CreateFinalChanges"/>). Single-threaded.</summary>
     internal sealed class FinalChanges

@@ -118,54 +118,36 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         }
 
         // The receipts (in order: cumulative gas, the block's gas rules) and the state changes depend on nothing of each
-        // other, and each is a pass over the whole block that the engine's threads, idle now, would otherwise wait for
-        // one after the other: the receipts go to the pool while this thread takes in the changes (which the workers
-        // built from their parts of the final values, or, when the engine did not finish in parallel, which it applies
-        // itself). A block the receipts find invalid throws from the wait, and the overlay is dropped with it.
-        var outputs = executed.Outputs;
-        var building = Task.Run(() =>
+        // other: both are built on the engine's threads, idle now, in pieces (BlockFinish). The workers' parts of the
+        // final values become the changes part by part where nothing needs joining (nearly every block); otherwise the
+        // overlay takes them in, then the withdrawals, and the changes are collected from it; when the engine did not
+        // finish in parallel, it applies the delta itself. A block the receipts find invalid throws from the result,
+        // and the overlay is dropped with it.
+        var finalChanges = executor.TakeFinalChanges();
+        var conversion = finalChanges is not null && block.Withdrawals.Count == 0
+            ? new BlockStateOverlay.FinalPartsConversion(state, finalChanges, (address, slot) => executor.PartitionHash(EvmLocation.Storage(address, slot)))
+            : null;
+        var outcomes = executed.Outputs as TransactionOutcome[] ?? [.. executed.Outputs];
+        var finish = new BlockFinish(block, spec, outcomes, conversion, _engine.ThreadCount);
+        _engine.Submit(finish);
+        finish.Completion.GetAwaiter().GetResult();
+        var (receipts, gasUsed, blobGasUsed, changes) = finish.Result();
+        if (changes is null)
         {
-            var receipts = new BlockReceiptBuilder(block, spec);
-            foreach (var outcome in outputs)
+            if (finalChanges is not null)
             {
-                receipts.Add(outcome);
-            }
-
-            return receipts;
-        });
-        StateChanges? changes = null;
-        try
-        {
-            // The workers' parts become the changes as they are where nothing needs joining (nearly every block);
-            // otherwise the overlay takes them in, then the withdrawals, and the changes are collected from it.
-            if (executor.TakeFinalChanges() is { } finalChanges)
-            {
-                changes = state.ChangesFromFinalParts(finalChanges, block.Withdrawals, (address, slot) => executor.PartitionHash(EvmLocation.Storage(address, slot)));
-                if (changes is null)
-                {
-                    state.MergeFinalChanges(finalChanges);
-                }
+                state.MergeFinalChanges(finalChanges);
             }
             else
             {
                 LocationChangesApplier.Apply(state, executed.StateDelta, code);
             }
 
-            if (changes is null)
-            {
-                WithdrawalProcessor.Apply(state, block.Withdrawals);
-                changes = state.ToChanges();
-            }
-        }
-        catch
-        {
-            // The receipts' failure, if any, is the block's reason; otherwise this one is.
-            building.GetAwaiter().GetResult();
-            throw;
+            WithdrawalProcessor.Apply(state, block.Withdrawals);
+            changes = state.ToChanges();
         }
 
-        var built = building.GetAwaiter().GetResult();
-        return new EvmBlockResult(block, preState, changes, built.Receipts, built.GasUsed, built.BlobGasUsed, executed.Stats);
+        return new EvmBlockResult(block, preState, changes, receipts, gasUsed, blobGasUsed, executed.Stats);
     }
 
     /// <summary>
