@@ -104,11 +104,12 @@ internal sealed partial class LocationVersions<TKey, TValue>
 
     private void WaitForGate()
     {
-        // Spins briefly, then yields and sleeps (SpinWait's schedule): a holder descheduled mid-section still gets a core.
+        // Spins briefly, then yields (a holder descheduled mid-section still gets a core), but never sleeps: a Sleep(1)
+        // is a millisecond or more on Linux, for a section a few hundred nanoseconds long.
         var spinner = default(SpinWait);
         do
         {
-            spinner.SpinOnce();
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
         while (Volatile.Read(ref _gate) != 0 || Interlocked.CompareExchange(ref _gate, 1, 0) != 0);
     }

@@ -150,9 +150,10 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
                     task = _scheduler.NextTask(workerIndex);
                     if (task.Kind == SchedulerTaskKind.None)
                     {
-                        // Others hold the remaining work (or the block is a chain): back off, yielding and then sleeping,
-                        // so that idle workers do not starve busy ones of a core.
-                        idle.SpinOnce();
+                        // Others hold the remaining work (or the block is a chain): back off, yielding, so that idle
+                        // workers do not starve busy ones of a core; never Sleep(1) (a millisecond or more on Linux),
+                        // which on dedicated cores left new work, and the block's end, waiting for a sleeper.
+                        idle.SpinOnce(sleep1Threshold: -1);
                     }
 
                     break;

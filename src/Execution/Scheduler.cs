@@ -401,10 +401,12 @@ public sealed class Scheduler
 
         private void EnterContended()
         {
+            // Yields when the holder takes long (it may be descheduled), but never sleeps: a Sleep(1) is a millisecond
+            // or more on Linux, for a section of a few instructions.
             var spinner = default(SpinWait);
             while (Volatile.Read(ref _gate) != 0 || Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
             {
-                spinner.SpinOnce();
+                spinner.SpinOnce(sleep1Threshold: -1);
             }
         }
     }
