@@ -52,14 +52,30 @@ public sealed class BlockStmExecutor : IBlockExecutor, IDisposable
         return parallel.Completion;
     }
 
-    /// <summary>Runs the block and blocks the calling thread (the caller's own) until it is done.</summary>
+    /// <summary>
+    /// Runs the block and blocks the calling thread (the caller's own) until it is done: woken as the workers finish
+    /// their last parts, it spins for the end (<see cref="EarlyWake"/>) instead of waiting for a wake-up after it.
+    /// </summary>
     public BlockExecutionResult<TKey, TValue, TOutput> ExecuteBlock<TKey, TValue, TOutput>(
         int transactionCount,
         ITransactionExecutor<TKey, TValue, TOutput> executor,
         IPreStateReader<TKey, TValue> preState,
         CancellationToken cancellationToken = default)
-        where TKey : notnull =>
-        ExecuteBlockAsync(transactionCount, executor, preState, cancellationToken).GetAwaiter().GetResult();
+        where TKey : notnull
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(preState);
+        if (cancellationToken.IsCancellationRequested || transactionCount < Options.SequentialBelowTransactionCount || transactionCount == 0)
+        {
+            return ExecuteBlockAsync(transactionCount, executor, preState, cancellationToken).GetAwaiter().GetResult();
+        }
+
+        var parallel = new ParallelBlockRun<TKey, TValue, TOutput>(transactionCount, executor, preState, Options, _pool.ThreadCount, cancellationToken);
+        _pool.Submit(parallel);
+        parallel.Wake.Wait(parallel.Completion);
+        return parallel.Completion.GetAwaiter().GetResult();
+    }
 
     /// <summary>The worker threads the executor owns.</summary>
     internal int ThreadCount => _pool.ThreadCount;

@@ -86,6 +86,9 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
 
     public Task<BlockExecutionResult<TKey, TValue, TOutput>> Completion => _completion.Task;
 
+    /// <summary>Signalled once the scheduler is done (and at the end): a caller that waits on its own thread wakes early.</summary>
+    public EarlyWake Wake { get; } = new();
+
     public void Run(int workerIndex)
     {
         try
@@ -98,6 +101,8 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
                 // executor turns each part into its own changes on the same worker.
                 if (_scheduler.IsDone && !_halted)
                 {
+                    // What is left (every worker's final part, then the result) is short: the waiting caller may wake.
+                    Wake.Signal();
                     if (!_executor.CompleteFinalPart(new FinalValuesPart<TKey, TValue>(_memory, workerIndex, _activeWorkers)))
                     {
                         _finalParts[workerIndex] = _memory.FinalValues(workerIndex, _activeWorkers);
@@ -120,7 +125,11 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         }
     }
 
-    public void Abandon(Exception reason) => _completion.TrySetException(reason);
+    public void Abandon(Exception reason)
+    {
+        _completion.TrySetException(reason);
+        Wake.Signal();
+    }
 
     private void Work(int workerIndex)
     {
@@ -291,6 +300,10 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         {
             // Whatever stops the block belongs to the block's task, not to the worker thread.
             _completion.TrySetException(failure);
+        }
+        finally
+        {
+            Wake.Signal();
         }
     }
 

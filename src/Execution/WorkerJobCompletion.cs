@@ -9,6 +9,7 @@ internal sealed class WorkerJobCompletion(int workers)
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _remaining = workers;
     private Exception? _failure;
+    private readonly EarlyWake _wake = new();
 
     public Task Task => _completion.Task;
 
@@ -34,8 +35,24 @@ internal sealed class WorkerJobCompletion(int workers)
         {
             _completion.TrySetResult();
         }
+
+        _wake.Signal();
+    }
+
+    /// <summary>The job is nearly done: its waiter may wake now (<see cref="EarlyWake"/>).</summary>
+    public void NearlyDone() => _wake.Signal();
+
+    /// <summary>Waits (on the caller's thread) until the job is complete, then throws its failure, if any.</summary>
+    public void Wait()
+    {
+        _wake.Wait(_completion.Task);
+        _completion.Task.GetAwaiter().GetResult();
     }
 
     /// <summary>The pool gave the job up before it started.</summary>
-    public void Abandon(Exception reason) => _completion.TrySetException(reason);
+    public void Abandon(Exception reason)
+    {
+        _completion.TrySetException(reason);
+        _wake.Signal();
+    }
 }

@@ -56,9 +56,15 @@ internal sealed class BlockFinish : IWorkerJob
         _stripeBlobGas = new ulong[_stripes];
         _receipts = new TransactionReceipt[outcomes.Length];
         _completion = new WorkerJobCompletion(poolSize);
+
+        // A short job (a millisecond or less): its waiter spins from the start rather than sleep through a wake-up.
+        _completion.NearlyDone();
     }
 
     public Task Completion => _completion.Task;
+
+    /// <summary>Waits on the calling thread until the job is complete (see <see cref="EarlyWake"/>); throws its failure.</summary>
+    public void Wait() => _completion.Wait();
 
     private int Parts => _conversion?.Parts ?? 0;
 

@@ -130,7 +130,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         var outcomes = executed.Outputs as TransactionOutcome[] ?? [.. executed.Outputs];
         var finish = new BlockFinish(block, spec, outcomes, conversion, _engine.ThreadCount);
         _engine.Submit(finish);
-        finish.Completion.GetAwaiter().GetResult();
+        finish.Wait();
         var (receipts, gasUsed, blobGasUsed, changes) = finish.Result();
         if (changes is null)
         {
@@ -168,7 +168,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
             }
 
             _engine.Submit(transfers);
-            transfers.Completion.GetAwaiter().GetResult();
+            transfers.Wait();
             result = transfers.Result();
         }
         finally
@@ -196,7 +196,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         {
             run = new RunAheadBlock(block, preState, systemWrites, scratch, Options.RunAheadDistance, _engine.ThreadCount);
             _engine.Submit(run);
-            run.Completion.GetAwaiter().GetResult();
+            run.Wait();
         }
         finally
         {

@@ -206,6 +206,9 @@ internal sealed class PlainTransferBlock : IWorkerJob
 
     public Task Completion => _completion.Task;
 
+    /// <summary>Waits on the calling thread until the job is complete (see <see cref="EarlyWake"/>); throws its failure.</summary>
+    public void Wait() => _completion.Wait();
+
     public void Run(int workerIndex)
     {
         try
@@ -275,6 +278,8 @@ internal sealed class PlainTransferBlock : IWorkerJob
             return;
         }
 
+        // The run is most of the block and the steps after it are short: the waiting caller may wake now.
+        _completion.NearlyDone();
         Work();
         if (!WaitFor(ref _chunksDone, _chunks)
             || _givenUp

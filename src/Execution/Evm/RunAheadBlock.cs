@@ -141,6 +141,9 @@ internal sealed class RunAheadBlock : IWorkerJob
 
     public Task Completion => _completion.Task;
 
+    /// <summary>Waits on the calling thread until the job is complete (see <see cref="EarlyWake"/>); throws its failure.</summary>
+    public void Wait() => _completion.Wait();
+
     public void Run(int workerIndex)
     {
         try
