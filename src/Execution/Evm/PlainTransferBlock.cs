@@ -38,12 +38,13 @@ namespace Hyperion.Execution.Evm;
 /// bounded it), and a worker that wakes late holds up only what it takes:
 /// <code>
 ///   check     stripe s of the transactions: plain transfers? each address's partition (its hash modulo the
-///             partitions, as many as the active workers); each transaction's rank among the stripe's transactions
-///             whose senders share its sender's partition
+///             partitions, as many as the active workers); each transaction's sending and credit as events in lists
+///             by partition; each transaction's rank among the stripe's transactions whose senders share its
+///             sender's partition
 ///   ── step done ──
-///   plan      partition p, over the whole block in order: number its addresses, link each transaction of a sender
-///             of it to the sender's previous one, sum the credits between (all of a sender's facts in one partition,
-///             written to the partition's own links, found again by the stripe's base and the rank)
+///   plan      partition p, over its events of every stripe in order: number its addresses, link each transaction of
+///             a sender of it to the sender's previous one, sum the credits between (all of a sender's facts in one
+///             partition, written to the partition's own links, found again by the stripe's base and the rank)
 ///   ── step done ──
 ///   run       chunks of transactions handed out in order; a transaction waits for its sender's previous one; each
 ///             chunk's gas, blob gas and tips summed by the worker that ran it
@@ -80,6 +81,15 @@ internal sealed class PlainTransferBlock : IWorkerJob
     private readonly int[] _senderPart;
     private readonly int[] _recipientPart;
     private readonly int[] _rank;
+
+    /// <summary>
+    /// The plan's events, two per transaction, each stripe's in its own region sorted by partition: per stripe and
+    /// partition (a row per stripe) where its events start and how many there are. A partition's plan walks its events
+    /// of each stripe in turn (the block's order) instead of the whole block.
+    /// </summary>
+    private readonly PlanEvent[] _planEvents;
+    private readonly int[] _eventStarts;
+    private readonly int[] _eventCounts;
 
     // Per stripe and partition (a row per stripe): the stripe's transactions with senders in the partition (the
     // check), and the partition's transactions in the stripes before (the plan). A transaction's plan is at the
@@ -143,6 +153,9 @@ internal sealed class PlainTransferBlock : IWorkerJob
         scratch.Prepare(_count, Chunk, _activeWorkers);
         _senderPart = scratch.SenderPart;
         _recipientPart = scratch.RecipientPart;
+        _planEvents = scratch.PlanEvents;
+        _eventStarts = new int[_activeWorkers * _activeWorkers];
+        _eventCounts = new int[_activeWorkers * _activeWorkers];
         _rank = scratch.Rank;
         _stripeCounts = new int[_activeWorkers * _activeWorkers];
         _stripeBases = new int[_activeWorkers * _activeWorkers];
@@ -344,9 +357,14 @@ internal sealed class PlainTransferBlock : IWorkerJob
         var transactions = _block.Transactions;
         var (start, end) = Stripe(stripe);
 
-        // Counted here and stored once: the rows of the stripes share cache lines.
-        Span<int> counts = _activeWorkers <= 256 ? stackalloc int[_activeWorkers] : new int[_activeWorkers];
+        // Counted here and stored once: the rows of the stripes share cache lines. Per partition, the stripe's senders
+        // (for the ranks) and its events (sendings and credits, for the plan).
+        var parts = _activeWorkers;
+        Span<int> counts = parts <= 128 ? stackalloc int[parts * 2] : new int[parts * 2];
         counts.Clear();
+        var senders = counts[..parts];
+        var events = counts[parts..];
+
         for (var index = start; index < end && !_givenUp; index++)
         {
             var transaction = transactions[index];
@@ -356,18 +374,49 @@ internal sealed class PlainTransferBlock : IWorkerJob
                 return;
             }
 
-            var senderPart = BlockStateOverlay.PartOf(from, _activeWorkers);
+            var senderPart = BlockStateOverlay.PartOf(from, parts);
+            var recipientPart = BlockStateOverlay.PartOf(transaction.To!.Value, parts);
             _senderPart[index] = senderPart;
-            _rank[index] = counts[senderPart]++;
-            _recipientPart[index] = BlockStateOverlay.PartOf(transaction.To!.Value, _activeWorkers);
+            _recipientPart[index] = recipientPart;
+            _rank[index] = senders[senderPart]++;
+            events[senderPart]++;
+            events[recipientPart]++;
         }
 
-        counts.CopyTo(_stripeCounts.AsSpan(stripe * _activeWorkers, _activeWorkers));
+        if (_givenUp)
+        {
+            return;
+        }
+
+        // The events in the stripe's region of the buffer (two per transaction), sorted by partition, each partition's
+        // in the block's order (a transaction's sending before its credit).
+        var row = stripe * parts;
+        var next = events;
+        var offset = 2 * start;
+        for (var part = 0; part < parts; part++)
+        {
+            _eventStarts[row + part] = offset;
+            _eventCounts[row + part] = events[part];
+            var count = events[part];
+            next[part] = offset;
+            offset += count;
+        }
+
+        for (var index = start; index < end; index++)
+        {
+            var transaction = transactions[index];
+            transaction.TryRecoverSender(out var from);
+            _planEvents[next[_senderPart[index]]++] = new PlanEvent(index, from, Credit: false, default);
+            _planEvents[next[_recipientPart[index]]++] = new PlanEvent(index, transaction.To!.Value, Credit: true, transaction.Value);
+        }
+
+        senders.CopyTo(_stripeCounts.AsSpan(row, parts));
     }
 
     /// <summary>
-    /// One partition's plan, over the whole block in order: numbers the partition's addresses, links each transaction
-    /// of a sender in it to the sender's previous one, with the credits between. Gives up when a credit sum overflows.
+    /// One partition's plan, over its events in the block's order (a stripe's at a time): numbers the partition's
+    /// addresses, links each transaction of a sender in it to the sender's previous one, with the credits between.
+    /// Gives up when a credit sum overflows.
     /// </summary>
     private void Plan(int part)
     {
@@ -380,34 +429,24 @@ internal sealed class PlainTransferBlock : IWorkerJob
         }
 
         partition.Reset((_count * 2 / _activeWorkers) + 16, links);
-        var transactions = _block.Transactions;
         var link = 0;
-        for (var index = 0; index < _count; index++)
+        for (var stripe = 0; stripe < _activeWorkers && !_givenUp; stripe++)
         {
-            if (_senderPart[index] == part)
+            var row = (stripe * _activeWorkers) + part;
+            foreach (ref readonly var planned in _planEvents.AsSpan(_eventStarts[row], _eventCounts[row]))
             {
-                transactions[index].TryRecoverSender(out var sender);
-                var from = partition.Number(sender);
-                partition.Links[link++] = new TransferLink(from, partition.LastSent[from], partition.TrailingCredits[from]);
-                partition.LastSent[from] = index;
-                partition.TrailingCredits[from] = UInt256.Zero;
-            }
-
-            if (_recipientPart[index] == part)
-            {
-                var transaction = transactions[index];
-                ref var credits = ref partition.TrailingCredits[partition.Number(transaction.To!.Value)];
-                if (UInt256.AddOverflow(credits, transaction.Value, out credits))
+                var number = partition.Number(planned.Address);
+                if (!planned.Credit)
+                {
+                    partition.Links[link++] = new TransferLink(number, partition.LastSent[number], partition.TrailingCredits[number]);
+                    partition.LastSent[number] = planned.Index;
+                    partition.TrailingCredits[number] = UInt256.Zero;
+                }
+                else if (UInt256.AddOverflow(partition.TrailingCredits[number], planned.Value, out partition.TrailingCredits[number]))
                 {
                     GiveUp("the credits to an address overflow");
                     return;
                 }
-            }
-
-            // A look at the flag now and then, not per transaction: a block given up stops within a few hundred.
-            if ((index & 255) == 0 && _givenUp)
-            {
-                return;
             }
         }
     }
@@ -735,6 +774,12 @@ internal sealed class PlainTransferBlock : IWorkerJob
 internal readonly record struct TransferLink(int Sender, int Previous, UInt256 CreditsBefore);
 
 /// <summary>
+/// An event of a plain-transfer block's plan (<see cref="PlainTransferBlock"/>), put down by the check: transaction
+/// <paramref name="Index"/> sends from <paramref name="Address"/>, or credits it with <paramref name="Value"/>.
+/// </summary>
+internal readonly record struct PlanEvent(int Index, Address Address, bool Credit, UInt256 Value);
+
+/// <summary>
 /// The precompiles' addresses as the bits set in any of them, per word (the precompiles are 0x00…0n): an ordinary
 /// address has a bit set that no precompile's has, which three compares show, without a table lookup.
 /// </summary>
@@ -866,6 +911,8 @@ internal sealed class TransferScratch
 
     public int[] RecipientPart { get; private set; } = [];
 
+    public PlanEvent[] PlanEvents { get; private set; } = [];
+
     public int[] Rank { get; private set; } = [];
 
     public TransactionOutcome[] Outcomes { get; private set; } = [];
@@ -908,6 +955,7 @@ internal sealed class TransferScratch
             var chunks = (count / chunk) + 1;
             SenderPart = new int[count];
             RecipientPart = new int[count];
+            PlanEvents = new PlanEvent[count * 2];
             Rank = new int[count];
             Outcomes = new TransactionOutcome[count];
             ChunkGas = new ulong[chunks];
