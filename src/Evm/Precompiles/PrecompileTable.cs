@@ -12,6 +12,9 @@ public sealed class PrecompileTable
 {
     private readonly Dictionary<Address, IPrecompile> _precompiles = [];
 
+    // An ordinary address is ruled out without a lookup (the standard precompiles are 0x00…0n).
+    private AddressBits _bits;
+
     public IReadOnlyCollection<Address> Addresses => _precompiles.Keys;
 
     public int Count => _precompiles.Count;
@@ -21,13 +24,14 @@ public sealed class PrecompileTable
     {
         ArgumentNullException.ThrowIfNull(precompile);
         _precompiles[address] = precompile;
+        _bits.Add(address);
         return this;
     }
 
     public bool TryGet(in Address address, [NotNullWhen(true)] out IPrecompile? precompile) =>
         _precompiles.TryGetValue(address, out precompile);
 
-    public bool Contains(in Address address) => _precompiles.ContainsKey(address);
+    public bool Contains(in Address address) => _bits.MayContain(address) && _precompiles.ContainsKey(address);
 
     /// <summary>The address 0x00…0n of the n-th standard precompile.</summary>
     public static Address StandardAddress(byte index)

@@ -26,9 +26,7 @@ public sealed class JournaledState
     // The bits set in any always-warm address, per word: an address with a bit outside them cannot be in the set,
     // so an ordinary address is ruled out by three compares instead of a hash-set lookup each time an entry is made
     // (the precompiles' addresses are all zero but for their last byte).
-    private ulong _alwaysWarmBits0;
-    private ulong _alwaysWarmBits8;
-    private uint _alwaysWarmBits16;
+    private AddressBits _alwaysWarmBits;
     private readonly List<JournalEntry> _journal = [];
     private readonly List<LogEntry> _logs = [];
     private readonly List<BlockHashRead> _blockHashReads = [];
@@ -110,13 +108,10 @@ public sealed class JournaledState
     {
         ArgumentNullException.ThrowIfNull(addresses);
         _alwaysWarm = [.. addresses];
-        (_alwaysWarmBits0, _alwaysWarmBits8, _alwaysWarmBits16) = (0, 0, 0);
+        _alwaysWarmBits = default;
         foreach (var address in _alwaysWarm)
         {
-            var bytes = address.Bytes;
-            _alwaysWarmBits0 |= MemoryMarshal.Read<ulong>(bytes);
-            _alwaysWarmBits8 |= MemoryMarshal.Read<ulong>(bytes[8..]);
-            _alwaysWarmBits16 |= MemoryMarshal.Read<uint>(bytes[16..]);
+            _alwaysWarmBits.Add(address);
         }
     }
 
@@ -151,11 +146,7 @@ public sealed class JournaledState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsAlwaysWarm(in Address address)
     {
-        var bytes = address.Bytes;
-        return (MemoryMarshal.Read<ulong>(bytes) & ~_alwaysWarmBits0) == 0
-            && (MemoryMarshal.Read<ulong>(bytes[8..]) & ~_alwaysWarmBits8) == 0
-            && (MemoryMarshal.Read<uint>(bytes[16..]) & ~_alwaysWarmBits16) == 0
-            && _alwaysWarm.Contains(address);
+        return _alwaysWarmBits.MayContain(address) && _alwaysWarm.Contains(address);
     }
 
     private void Load(AccountEntry entry)

@@ -74,7 +74,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
     private readonly int _count;
     private readonly int _activeWorkers;
     private readonly Address _coinbase;
-    private readonly PrecompileMask _precompiles;
+    private readonly PrecompileTable _precompiles;
 
     // Per transaction: the partitions of its sender and recipient, and its rank among the transactions of its stripe
     // whose senders are in the same partition (the check).
@@ -140,7 +140,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
     private volatile bool _receiptRuleBroken;
     private StateChanges? _changes;
 
-    private PlainTransferBlock(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize, TransferScratch scratch, PrecompileMask precompiles)
+    private PlainTransferBlock(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize, TransferScratch scratch, PrecompileTable precompiles)
     {
         _block = block;
         _preState = preState;
@@ -187,7 +187,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
     /// <param name="scratch">The per-transaction tables, reused from block to block (one block at a time uses them).</param>
     public static PlainTransferBlock? TryCreate(EvmBlock block, BlockStateOverlay preState, EvmWorkers workers, int poolSize, TransferScratch scratch)
     {
-        var precompiles = new PrecompileMask(workers.Precompiles);
+        var precompiles = workers.Precompiles;
         var transactions = block.Transactions;
         for (var index = 0; index < Math.Min(Probe, transactions.Count); index++)
         {
@@ -201,7 +201,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
     }
 
     /// <summary>Whether the transaction qualifies (see the remarks), with its sender.</summary>
-    private static bool IsPlainTransfer(Transaction transaction, in Address coinbase, in PrecompileMask precompiles, out Address from)
+    private static bool IsPlainTransfer(Transaction transaction, in Address coinbase, PrecompileTable precompiles, out Address from)
     {
         from = default;
         return transaction.To is { } to
@@ -778,39 +778,6 @@ internal readonly record struct TransferLink(int Sender, int Previous, UInt256 C
 /// <paramref name="Index"/> sends from <paramref name="Address"/>, or credits it with <paramref name="Value"/>.
 /// </summary>
 internal readonly record struct PlanEvent(int Index, Address Address, bool Credit, UInt256 Value);
-
-/// <summary>
-/// The precompiles' addresses as the bits set in any of them, per word (the precompiles are 0x00…0n): an ordinary
-/// address has a bit set that no precompile's has, which three compares show, without a table lookup.
-/// </summary>
-internal readonly struct PrecompileMask
-{
-    private readonly PrecompileTable _table;
-    private readonly ulong _mask0;
-    private readonly ulong _mask8;
-    private readonly uint _mask16;
-
-    public PrecompileMask(PrecompileTable table)
-    {
-        _table = table;
-        foreach (var address in table.Addresses)
-        {
-            var bytes = address.Bytes;
-            _mask0 |= MemoryMarshal.Read<ulong>(bytes);
-            _mask8 |= MemoryMarshal.Read<ulong>(bytes[8..]);
-            _mask16 |= MemoryMarshal.Read<uint>(bytes[16..]);
-        }
-    }
-
-    public bool Contains(in Address address)
-    {
-        var bytes = address.Bytes;
-        return (MemoryMarshal.Read<ulong>(bytes) & ~_mask0) == 0
-            && (MemoryMarshal.Read<ulong>(bytes[8..]) & ~_mask8) == 0
-            && (MemoryMarshal.Read<uint>(bytes[16..]) & ~_mask16) == 0
-            && _table.Contains(address);
-    }
-}
 
 /// <summary>
 /// One partition of a plain-transfer block's addresses (<see cref="PlainTransferBlock"/>): their numbering and, per
