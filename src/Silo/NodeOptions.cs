@@ -30,6 +30,7 @@ internal sealed record NodeOptions
         new("--silo-port", "Hyperion:SiloPort", "n", $"Orleans silo-to-silo port (default {LocalCluster.DefaultSiloPort})"),
         new("--gateway-port", "Hyperion:GatewayPort", "n", $"Orleans client gateway port (default {LocalCluster.DefaultGatewayPort})"),
         new("--block-time", "Hyperion:BlockTimeMs", "ms", $"milliseconds between blocks, 0 for blocks only on demand (default {DefaultBlockTimeMs})"),
+        new("--execution-threads", "Hyperion:ExecutionThreads", "n", "threads that execute each block: 1 runs it in order, 2 runs ahead of a committer, 3 and more run Block-STM (default: the processor count)"),
         new("--gas-limit", "Hyperion:GasLimit", "gas", $"gas limit of every block (default {ChainOptions.DefaultGasLimit:N0}; a plain transfer takes 21,000)"),
         new("--max-request-bytes", "Hyperion:MaxRequestBodyBytes", "n", $"largest JSON-RPC request body accepted (default {GatewayOptions.DefaultMaxRequestBodyBytes}; raise it to register large models)"),
         new("--gpus", "Hyperion:Gpus", "n", "GPUs this silo announces for model shards (default: the /dev/nvidiaN devices present)"),
@@ -56,6 +57,9 @@ internal sealed record NodeOptions
 
     /// <summary>The gas limit of every block: with the block time, the most gas a second the chain can commit.</summary>
     public required long GasLimit { get; init; }
+
+    /// <summary>Threads of the block executor; 0 for the processor count.</summary>
+    public int ExecutionThreads { get; init; }
 
     /// <summary>GPUs announced in the silo's metadata, so model shards are placed here first.</summary>
     public required int Gpus { get; init; }
@@ -105,6 +109,7 @@ internal sealed record NodeOptions
 
         var blockTimeMs = settings.ReadInt32("Hyperion:BlockTimeMs", DefaultBlockTimeMs, 0, 3_600_000);
         var gasLimit = settings.ReadInt64("Hyperion:GasLimit", (long)ChainOptions.DefaultGasLimit, MinimumGasLimit, MaximumGasLimit);
+        var executionThreads = settings.ReadInt32("Hyperion:ExecutionThreads", 0, 0, 1024);
         var maxRequestBodyBytes = settings.ReadInt32("Hyperion:MaxRequestBodyBytes", GatewayOptions.DefaultMaxRequestBodyBytes, 1024, int.MaxValue);
         var gpus = settings.ReadInt32("Hyperion:Gpus", CountNvidiaDevices(), 0, 64);
         var devAccounts = settings.ReadInt32("Hyperion:DevAccounts", DefaultDevAccounts, 0, 10_000);
@@ -151,6 +156,7 @@ internal sealed record NodeOptions
             GatewayPort = gatewayPort,
             BlockTimeMs = blockTimeMs,
             GasLimit = gasLimit,
+            ExecutionThreads = executionThreads,
             Gpus = gpus,
             MaxRequestBodyBytes = maxRequestBodyBytes,
             DevAccounts = devAccounts,

@@ -45,6 +45,7 @@ internal static partial class Program
         builder.Services.AddSingleton(options);
         var developmentAccounts = DevelopmentAccounts.Derive(options.DevAccounts);
         var chain = DevelopmentAccounts.Chain(options.ChainId, options.BlockTimeMs, (ulong)options.GasLimit, developmentAccounts);
+        chain.ExecutionThreads = options.ExecutionThreads;
         builder.UseOrleans(silo =>
         {
             silo.UseHyperionClustering(options.ClusteringOptions);

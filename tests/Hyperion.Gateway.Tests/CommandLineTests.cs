@@ -62,13 +62,15 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(250, options.BlockTimeMs);
         Assert.Equal(10, options.DevAccounts);
         Assert.Equal(30_000_000L, options.GasLimit);
+        Assert.Equal(0, options.ExecutionThreads);
     }
 
     [Fact]
     public void Chain_switches_are_read()
     {
-        var options = Load(["--data", _temp.Path, "--block-time", "0", "--dev-accounts", "3", "--gas-limit", "150000000"]);
+        var options = Load(["--data", _temp.Path, "--block-time", "0", "--dev-accounts", "3", "--gas-limit", "150000000", "--execution-threads", "4"]);
         Assert.NotNull(options);
+        Assert.Equal(4, options.ExecutionThreads);
         Assert.Equal(0, options.BlockTimeMs);
         Assert.Equal(3, options.DevAccounts);
         Assert.Equal(150_000_000L, options.GasLimit);
@@ -110,6 +112,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--dev-accounts", "10001", "invalid value '10001' for --dev-accounts (Hyperion:DevAccounts)")]
     [InlineData("--gas-limit", "4999", "invalid value '4999' for --gas-limit (Hyperion:GasLimit): expected a whole number from 5000 to")]
     [InlineData("--gas-limit", "30M", "invalid value '30M' for --gas-limit")]
+    [InlineData("--execution-threads", "-1", "invalid value '-1' for --execution-threads (Hyperion:ExecutionThreads): expected a whole number from 0 to 1024")]
     [InlineData("--storage", "disk", "invalid value 'disk' for --storage")]
     [InlineData("--clustering", "zookeeper", "invalid value 'zookeeper' for --clustering")]
     public void Bad_values_are_reported_with_switch_and_key(string option, string value, string expected)
