@@ -9,10 +9,56 @@
 # A machine without the .NET SDK (the lent GPU hosts have none, and no network) runs a self-contained build instead:
 # here, `bench/Hyperion.Execution.Benchmarks/scaling.sh --pack` writes artifacts/execution-bench-linux-x64.tgz (about
 # 38 MB, git-ignored; carry it); there, the same script with the pack present unpacks it and runs that binary.
+#
+# Comparing commits on such a machine in one run (only pairs in one run count there: its sequential baseline moves by a
+# third from one process to the next): `scaling.sh --variant <rev>` here builds that commit in a temporary work tree
+# and keeps its five Hyperion assemblies (about 0.6 MB) in artifacts/variants/<rev>; carry artifacts/variants with
+# the pack, and there `scaling.sh --compare [workload threads pairs]` (default: transfers and amm-many-pools, the
+# processor count, 3 pairs) runs the pack's build and each variant (its assemblies over the pack's runtime) in turn.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 pack=artifacts/execution-bench-linux-x64.tgz
+if [ "${1:-}" = "--variant" ]; then
+  rev=$(git rev-parse --short "${2:?--variant needs a commit}")
+  tree=$(mktemp -d)/tree
+  git worktree add -q --detach "$tree" "$rev"
+  status=0
+  (cd "$tree" && dotnet build bench/Hyperion.Execution.Benchmarks -c Release -v quiet -nologo > /dev/null) || status=$?
+  if [ "$status" -eq 0 ]; then
+    rm -rf "artifacts/variants/$rev" && mkdir -p "artifacts/variants/$rev"
+    cp "$tree"/bench/Hyperion.Execution.Benchmarks/bin/Release/net10.0/Hyperion*.dll "artifacts/variants/$rev/"
+    ls -l "artifacts/variants/$rev"
+  fi
+  git worktree remove --force "$tree"
+  exit "$status"
+fi
+
+if [ "${1:-}" = "--compare" ]; then
+  [ -f "$pack" ] || { echo "No $pack here: run this script with --pack first (and carry it)." >&2; exit 2; }
+  base=$(mktemp -d)
+  tar xzf "$pack" -C "$base"
+  runs=("pack:$base/execution-bench")
+  for variant in artifacts/variants/*/; do
+    [ -d "$variant" ] || continue
+    name=$(basename "$variant")
+    cp -r "$base/execution-bench" "$base/$name" && cp "$variant"*.dll "$base/$name/"
+    runs+=("$name:$base/$name")
+  done
+  if [ -n "${2:-}" ]; then workloads=("$2"); else workloads=(transfers amm-many-pools); fi
+  threads=${3:-$(nproc)}
+  pairs=${4:-3}
+  echo "processors=$(nproc) model=\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //' || true)\" builds=${#runs[@]}"
+  for workload in "${workloads[@]}"; do
+    for _ in $(seq 1 "$pairs"); do
+      for run in "${runs[@]}"; do
+        printf '%s ' "${run%%:*}"
+        "${run#*:}/Hyperion.Execution.Benchmarks" --workload "$workload" --txs 10000 --accounts 10000 --threads "$threads" --repeat 15 ${QUICK:+--warmup 2 --repeat 2}
+      done
+    done
+  done
+  exit 0
+fi
 if [ "${1:-}" = "--pack" ]; then
   rm -rf artifacts/execution-bench && mkdir -p artifacts
   # The lock files pin the portable graph: the runtime-specific restore would add its own to them, so they are put back.
