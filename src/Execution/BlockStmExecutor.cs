@@ -30,11 +30,46 @@ public sealed class BlockStmExecutor : IBlockExecutor, IDisposable
         ITransactionExecutor<TKey, TValue, TOutput> executor,
         IPreStateReader<TKey, TValue> preState,
         CancellationToken cancellationToken = default)
+        where TKey : notnull =>
+        Start(transactionCount, executor, preState, cancellationToken, out _);
+
+    /// <summary>
+    /// Runs the block and blocks the calling thread (the caller's own) until it is done: woken as the workers finish
+    /// their last parts, it spins for the end (<see cref="EarlyWake"/>) instead of waiting for a wake-up after it.
+    /// </summary>
+    public BlockExecutionResult<TKey, TValue, TOutput> ExecuteBlock<TKey, TValue, TOutput>(
+        int transactionCount,
+        ITransactionExecutor<TKey, TValue, TOutput> executor,
+        IPreStateReader<TKey, TValue> preState,
+        CancellationToken cancellationToken = default)
+        where TKey : notnull
+    {
+        var completion = Start(transactionCount, executor, preState, cancellationToken, out var wake);
+        wake?.Wait(completion);
+        return completion.GetAwaiter().GetResult();
+    }
+
+    /// <summary>The worker threads the executor owns.</summary>
+    internal int ThreadCount => _pool.ThreadCount;
+
+    /// <summary>Runs a job of the caller's own on every worker thread (after the blocks and jobs before it).</summary>
+    internal void Submit(IWorkerJob job) => _pool.Submit(job);
+
+    public void Dispose() => _pool.Dispose();
+
+    /// <summary>Submits the block: sequentially below the size threshold, otherwise in parallel, with its early wake-up.</summary>
+    private Task<BlockExecutionResult<TKey, TValue, TOutput>> Start<TKey, TValue, TOutput>(
+        int transactionCount,
+        ITransactionExecutor<TKey, TValue, TOutput> executor,
+        IPreStateReader<TKey, TValue> preState,
+        CancellationToken cancellationToken,
+        out EarlyWake? wake)
         where TKey : notnull
     {
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
         ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(preState);
+        wake = null;
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<BlockExecutionResult<TKey, TValue, TOutput>>(cancellationToken);
@@ -49,39 +84,7 @@ public sealed class BlockStmExecutor : IBlockExecutor, IDisposable
 
         var parallel = new ParallelBlockRun<TKey, TValue, TOutput>(transactionCount, executor, preState, Options, _pool.ThreadCount, cancellationToken);
         _pool.Submit(parallel);
+        wake = parallel.Wake;
         return parallel.Completion;
     }
-
-    /// <summary>
-    /// Runs the block and blocks the calling thread (the caller's own) until it is done: woken as the workers finish
-    /// their last parts, it spins for the end (<see cref="EarlyWake"/>) instead of waiting for a wake-up after it.
-    /// </summary>
-    public BlockExecutionResult<TKey, TValue, TOutput> ExecuteBlock<TKey, TValue, TOutput>(
-        int transactionCount,
-        ITransactionExecutor<TKey, TValue, TOutput> executor,
-        IPreStateReader<TKey, TValue> preState,
-        CancellationToken cancellationToken = default)
-        where TKey : notnull
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
-        ArgumentNullException.ThrowIfNull(executor);
-        ArgumentNullException.ThrowIfNull(preState);
-        if (cancellationToken.IsCancellationRequested || transactionCount < Options.SequentialBelowTransactionCount || transactionCount == 0)
-        {
-            return ExecuteBlockAsync(transactionCount, executor, preState, cancellationToken).GetAwaiter().GetResult();
-        }
-
-        var parallel = new ParallelBlockRun<TKey, TValue, TOutput>(transactionCount, executor, preState, Options, _pool.ThreadCount, cancellationToken);
-        _pool.Submit(parallel);
-        parallel.Wake.Wait(parallel.Completion);
-        return parallel.Completion.GetAwaiter().GetResult();
-    }
-
-    /// <summary>The worker threads the executor owns.</summary>
-    internal int ThreadCount => _pool.ThreadCount;
-
-    /// <summary>Runs a job of the caller's own on every worker thread (after the blocks and jobs before it).</summary>
-    internal void Submit(IWorkerJob job) => _pool.Submit(job);
-
-    public void Dispose() => _pool.Dispose();
 }

@@ -68,13 +68,15 @@ internal sealed class BlockFinish : IWorkerJob
 
     private int Parts => _conversion?.Parts ?? 0;
 
+    private static readonly Func<BlockFinish, bool> Failed = static finish => finish._completion.HasFailed;
+
     public void Run(int workerIndex)
     {
         try
         {
-            if (Step(ref _sumsNext, ref _sumsDone, _stripes + Parts, static (finish, item) => finish.Sum(item)))
+            if (WorkerSteps.Run(this, ref _sumsNext, ref _sumsDone, _stripes + Parts, static (finish, item) => finish.Sum(item), Failed))
             {
-                Step(ref _buildNext, ref _buildDone, _stripes + Parts, static (finish, item) => finish.Build(item));
+                WorkerSteps.Run(this, ref _buildNext, ref _buildDone, _stripes + Parts, static (finish, item) => finish.Build(item), Failed);
             }
         }
         catch (Exception failure)
@@ -95,47 +97,12 @@ internal sealed class BlockFinish : IWorkerJob
     {
         if (_receiptRuleBroken)
         {
-            var walk = new BlockReceiptBuilder(_block, _spec);
-            foreach (var outcome in _outcomes)
-            {
-                walk.Add(outcome);
-            }
-
-            throw new InvalidOperationException("The receipts built in stripes broke a block rule that the walk over them did not: report this as a bug.");
+            BlockReceiptBuilder.ThrowFirstBrokenRule(_block, _spec, _outcomes);
         }
 
         var (gasUsed, blobGasUsed) = GasBefore(_stripes);
         var changes = _conversion is null || _partNotTaken ? null : _conversion.Finish();
         return (_receipts, gasUsed, blobGasUsed, changes);
-    }
-
-    /// <summary>Takes items of a step until none is left, then waits until all are done; false when one failed.</summary>
-    private bool Step(ref int next, ref int done, int items, Action<BlockFinish, int> run)
-    {
-        while (!_completion.HasFailed)
-        {
-            var item = Interlocked.Increment(ref next) - 1;
-            if (item >= items)
-            {
-                break;
-            }
-
-            run(this, item);
-            Interlocked.Increment(ref done);
-        }
-
-        var spin = default(SpinWait);
-        while (Volatile.Read(ref done) < items)
-        {
-            if (_completion.HasFailed)
-            {
-                return false;
-            }
-
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-
-        return true;
     }
 
     private (int Start, int End) Stripe(int stripe) => (
@@ -154,13 +121,12 @@ internal sealed class BlockFinish : IWorkerJob
             return;
         }
 
-        // Saturated: a sum past the block's gas limit only has to stay past it for the receipts to find the rule broken.
         var (start, end) = Stripe(item);
         ulong gas = 0, blobGas = 0;
         for (var index = start; index < end; index++)
         {
-            gas = SaturatingAdd(gas, _outcomes[index].GasUsed);
-            blobGas = SaturatingAdd(blobGas, _outcomes[index].BlobGasUsed);
+            gas = BlockReceiptBuilder.SaturatingAdd(gas, _outcomes[index].GasUsed);
+            blobGas = BlockReceiptBuilder.SaturatingAdd(blobGas, _outcomes[index].BlobGasUsed);
         }
 
         _stripeGas[item] = gas;
@@ -194,12 +160,10 @@ internal sealed class BlockFinish : IWorkerJob
         ulong gas = 0, blobGas = 0;
         for (var before = 0; before < stripe; before++)
         {
-            gas = SaturatingAdd(gas, _stripeGas[before]);
-            blobGas = SaturatingAdd(blobGas, _stripeBlobGas[before]);
+            gas = BlockReceiptBuilder.SaturatingAdd(gas, _stripeGas[before]);
+            blobGas = BlockReceiptBuilder.SaturatingAdd(blobGas, _stripeBlobGas[before]);
         }
 
         return (gas, blobGas);
     }
-
-    private static ulong SaturatingAdd(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
 }

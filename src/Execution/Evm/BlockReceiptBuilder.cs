@@ -84,6 +84,27 @@ internal sealed class BlockReceiptBuilder
         return true;
     }
 
+    /// <summary>
+    /// For a block whose receipts built in pieces broke a rule: walks the outcomes in order and throws the
+    /// <see cref="InvalidBlockException"/> of the first failure, as every executor reports it.
+    /// </summary>
+    public static void ThrowFirstBrokenRule(EvmBlock block, EvmSpec spec, ReadOnlySpan<TransactionOutcome> outcomes)
+    {
+        var walk = new BlockReceiptBuilder(block, spec);
+        foreach (var outcome in outcomes)
+        {
+            walk.Add(outcome);
+        }
+
+        throw new InvalidOperationException("The receipts built in pieces broke a block rule that the walk over them did not: report this as a bug.");
+    }
+
+    /// <summary>
+    /// A gas sum of pieces of a block, saturated: one past the block's gas limit only has to stay past it for
+    /// <see cref="TryBuildRange"/> to find the rule broken.
+    /// </summary>
+    public static ulong SaturatingAdd(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
+
     /// <summary>Why transaction <paramref name="index"/> invalidates the block after transactions that used the gas given, or null.</summary>
     private static InvalidBlockException? Violation(EvmBlock block, int index, TransactionOutcome outcome, ulong gasUsed, ulong blobGasUsed, ulong maxBlobGas)
     {

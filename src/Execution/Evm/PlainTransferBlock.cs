@@ -100,8 +100,8 @@ internal sealed class PlainTransferBlock : IWorkerJob
     /// <summary>Per partition of the addresses: its numbering and per-address facts, made and settled by one worker.</summary>
     private readonly AddressPartition[] _partitions;
 
-    // What the workers produce: per transaction its outcome, its tip, and its sender's account after it; the flag
-    // that says it is done (written last, read by the sender's next transaction).
+    // What the workers produce: per transaction its outcome and its sender's account after it, and the flag that says
+    // it is done (written last, read by the sender's next transaction); the tips are summed per chunk.
     private readonly TransactionOutcome[] _outcomes;
     private readonly AccountInfo[] _senderAfter;
     private readonly int[] _done;
@@ -137,6 +137,8 @@ internal sealed class PlainTransferBlock : IWorkerJob
     private readonly List<(Address Address, ulong? Nonce, UInt256 Balance)>[] _throughOverlay;
 
     private volatile bool _givenUp;
+
+    private static readonly Func<PlainTransferBlock, bool> GivenUp = static block => block._givenUp;
     private volatile bool _receiptRuleBroken;
     private StateChanges? _changes;
 
@@ -256,13 +258,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
 
         if (_receiptRuleBroken)
         {
-            var walk = new BlockReceiptBuilder(_block, _workers.Spec);
-            for (var index = 0; index < _count; index++)
-            {
-                walk.Add(_outcomes[index]);
-            }
-
-            throw new InvalidOperationException("The receipts built in pieces broke a block rule that the walk over them did not: report this as a bug.");
+            BlockReceiptBuilder.ThrowFirstBrokenRule(_block, _workers.Spec, _outcomes.AsSpan(0, _count));
         }
 
         var (gasUsed, blobGasUsed) = GasOfChunks(0, _chunks);
@@ -285,8 +281,8 @@ internal sealed class PlainTransferBlock : IWorkerJob
     /// </summary>
     private void RunSteps()
     {
-        if (!Step(ref _checkNext, ref _checkDone, _activeWorkers, static (block, stripe) => block.Check(stripe))
-            || !Step(ref _planNext, ref _planDone, _activeWorkers, static (block, partition) => block.Plan(partition)))
+        if (!WorkerSteps.Run(this, ref _checkNext, ref _checkDone, _activeWorkers, static (block, stripe) => block.Check(stripe), GivenUp)
+            || !WorkerSteps.Run(this, ref _planNext, ref _planDone, _activeWorkers, static (block, partition) => block.Plan(partition), GivenUp))
         {
             return;
         }
@@ -296,13 +292,13 @@ internal sealed class PlainTransferBlock : IWorkerJob
         Work();
         if (!WaitFor(ref _chunksDone, _chunks)
             || _givenUp
-            || !Step(ref _settleNext, ref _settleDone, _activeWorkers, static (block, partition) => block.SettleAccounts(partition)))
+            || !WorkerSteps.Run(this, ref _settleNext, ref _settleDone, _activeWorkers, static (block, partition) => block.SettleAccounts(partition), GivenUp))
         {
             return;
         }
 
         // The state first: one item, the longest of the step, then the receipts' stripes.
-        Step(ref _finishNext, ref _finishDone, _activeWorkers + 1, static (block, item) =>
+        WorkerSteps.Run(this, ref _finishNext, ref _finishDone, _activeWorkers + 1, static (block, item) =>
         {
             if (item == 0)
             {
@@ -312,28 +308,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
             {
                 block.BuildReceipts(item - 1);
             }
-        });
-    }
-
-    /// <summary>
-    /// Runs items of a step until none is left to take, then waits until all are done; false when the block was given
-    /// up (an item that gives the block up still counts as done).
-    /// </summary>
-    private bool Step(ref int next, ref int done, int items, Action<PlainTransferBlock, int> run)
-    {
-        while (!_givenUp)
-        {
-            var item = Interlocked.Increment(ref next) - 1;
-            if (item >= items)
-            {
-                break;
-            }
-
-            run(this, item);
-            Interlocked.Increment(ref done);
-        }
-
-        return WaitFor(ref done, items) && !_givenUp;
+        }, GivenUp);
     }
 
     /// <summary>The chunks of stripe <paramref name="stripe"/> (one of as many as the active workers).</summary>
@@ -474,9 +449,8 @@ internal sealed class PlainTransferBlock : IWorkerJob
                     return;
                 }
 
-                // Saturated: a sum past the block's gas limit only has to stay past it for the receipts to find the rule broken.
-                gas = SaturatingAdd(gas, outcome.GasUsed);
-                blobGas = SaturatingAdd(blobGas, outcome.BlobGasUsed);
+                gas = BlockReceiptBuilder.SaturatingAdd(gas, outcome.GasUsed);
+                blobGas = BlockReceiptBuilder.SaturatingAdd(blobGas, outcome.BlobGasUsed);
                 if (UInt256.AddOverflow(tips, tip, out tips))
                 {
                     GiveUp("the tips overflow");
@@ -492,38 +466,21 @@ internal sealed class PlainTransferBlock : IWorkerJob
         }
     }
 
-    private static ulong SaturatingAdd(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
-
     /// <summary>The gas and blob gas of the transactions of chunks <paramref name="start"/> to <paramref name="end"/> (saturated).</summary>
     private (ulong Gas, ulong BlobGas) GasOfChunks(int start, int end)
     {
         ulong gas = 0, blobGas = 0;
         for (var chunk = start; chunk < end; chunk++)
         {
-            gas = SaturatingAdd(gas, _chunkGas[chunk]);
-            blobGas = SaturatingAdd(blobGas, _chunkBlobGas[chunk]);
+            gas = BlockReceiptBuilder.SaturatingAdd(gas, _chunkGas[chunk]);
+            blobGas = BlockReceiptBuilder.SaturatingAdd(blobGas, _chunkBlobGas[chunk]);
         }
 
         return (gas, blobGas);
     }
 
     /// <summary>Waits until <paramref name="flag"/> reaches <paramref name="target"/>; false when the block was given up meanwhile.</summary>
-    private bool WaitFor(ref int flag, int target)
-    {
-        var spin = default(SpinWait);
-        while (Volatile.Read(ref flag) < target)
-        {
-            if (_givenUp)
-            {
-                return false;
-            }
-
-            // No Sleep(1): the wait is for another worker in the middle of a transaction or a step, never for long.
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-
-        return true;
-    }
+    private bool WaitFor(ref int flag, int target) => WorkerSteps.WaitFor(this, ref flag, target, GivenUp);
 
     /// <summary>Runs one (planned) transaction once its sender's previous one is done; false gives the block up.</summary>
     private bool Execute(int index, EvmWorker worker, BlockContext context, out TransactionOutcome outcome, out UInt256 tip)
