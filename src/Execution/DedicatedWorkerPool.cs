@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Hyperion.Execution;
 
 /// <summary>A job that every worker of a <see cref="DedicatedWorkerPool"/> runs once, each with its own index.</summary>
@@ -15,16 +17,45 @@ internal interface IWorkerJob
 /// locks, which must never happen on thread-pool or Orleans scheduler threads. Jobs run one after another, each
 /// on all the threads; a job's last worker to finish completes it (so its completion runs on a pool thread too).
 /// </summary>
+/// <remarks>
+/// <para>
+/// How a job reaches the workers matters at 16 cores, where a 10,000-transfer block takes about 2.5 ms: one lock and
+/// one <c>PulseAll</c> (as before) woke the workers over 0.09–0.37 ms, because the one thread that signals pays for
+/// each wake-up in turn and each woken worker then queues on the lock. So:
+/// </para>
+/// <list type="bullet">
+/// <item>a job is published without a lock (the job, then its generation), and a worker that finished a job looks for
+/// the next one for <see cref="IdleSpin"/> before it blocks: the finishing step of a block, a second job submitted as
+/// soon as the first is done, finds every worker awake;</item>
+/// <item>a blocked worker sleeps on a gate of its own, and the wake-ups go down a tree: the submitter wakes workers 0
+/// and 1, and worker <c>i</c>, once it runs, wakes <c>2i + 2</c> and <c>2i + 3</c>, so 16 workers are up after four
+/// rounds of wake-ups made side by side rather than sixteen in a row.</item>
+/// </list>
+/// <para>
+/// Sleeping without losing a wake-up: a worker says it is asleep (<see cref="WorkerGate.Asleep"/>), looks once more for a
+/// job, and blocks only if there is none. A waker takes the flag back with an exchange and signals only a worker whose
+/// flag it took; a worker that finds a job after saying it sleeps takes its own flag back, or, when a waker was first,
+/// consumes that waker's signal, which is then on its way.
+/// </para>
+/// </remarks>
 internal sealed class DedicatedWorkerPool : IDisposable
 {
+    /// <summary>How long a worker that finished a job keeps looking for the next before it blocks.</summary>
+    internal static readonly TimeSpan IdleSpin = TimeSpan.FromMilliseconds(0.2);
+
+    private static readonly long IdleSpinTicks = (long)(IdleSpin.TotalSeconds * Stopwatch.Frequency);
+
     private readonly Thread[] _threads;
+    private readonly WorkerGate[] _gates;
     private readonly bool _pinThreads;
-    private readonly object _gate = new();
+    private readonly object _queueGate = new();
     private readonly Queue<IWorkerJob> _pending = new();
+
+    // Written under the queue's lock; read by the workers without it: the job, then the generation that announces it.
     private IWorkerJob? _current;
     private long _generation;
     private int _workersInCurrent;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <param name="threadCount">The threads.</param>
     /// <param name="name">What the threads are called (with their index).</param>
@@ -33,6 +64,12 @@ internal sealed class DedicatedWorkerPool : IDisposable
     {
         _pinThreads = pinThreads;
         _threads = new Thread[threadCount];
+        _gates = new WorkerGate[threadCount];
+        for (var index = 0; index < threadCount; index++)
+        {
+            _gates[index] = new WorkerGate();
+        }
+
         for (var index = 0; index < threadCount; index++)
         {
             var workerIndex = index;
@@ -47,9 +84,12 @@ internal sealed class DedicatedWorkerPool : IDisposable
 
     public int ThreadCount => _threads.Length;
 
+    /// <summary>The workers blocked on their gates now (for tests: a job submitted then must wake them).</summary>
+    internal int SleepingWorkers => _gates.Count(static gate => Volatile.Read(ref gate.Asleep) == 1);
+
     public void Submit(IWorkerJob job)
     {
-        lock (_gate)
+        lock (_queueGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_current is null)
@@ -67,7 +107,7 @@ internal sealed class DedicatedWorkerPool : IDisposable
     public void Dispose()
     {
         List<IWorkerJob> abandoned;
-        lock (_gate)
+        lock (_queueGate)
         {
             if (_disposed)
             {
@@ -77,7 +117,11 @@ internal sealed class DedicatedWorkerPool : IDisposable
             _disposed = true;
             abandoned = [.. _pending];
             _pending.Clear();
-            Monitor.PulseAll(_gate);
+        }
+
+        foreach (var gate in _gates)
+        {
+            gate.Wake();
         }
 
         foreach (var job in abandoned)
@@ -86,12 +130,23 @@ internal sealed class DedicatedWorkerPool : IDisposable
         }
     }
 
+    /// <summary>Publishes <paramref name="job"/> (under the queue's lock) and wakes the first workers of the tree.</summary>
     private void Start(IWorkerJob job)
     {
-        _current = job;
-        _generation++;
         _workersInCurrent = _threads.Length;
-        Monitor.PulseAll(_gate);
+        Volatile.Write(ref _current, job);
+        Volatile.Write(ref _generation, _generation + 1);
+        WakeChildren(-1);
+    }
+
+    /// <summary>Wakes the workers below <paramref name="workerIndex"/> in the wake-up tree (-1: the submitter).</summary>
+    private void WakeChildren(int workerIndex)
+    {
+        var first = (2 * workerIndex) + 2;
+        for (var child = first; child < first + 2 && child < _gates.Length; child++)
+        {
+            _gates[child].Wake();
+        }
     }
 
     private void WorkerLoop(int workerIndex)
@@ -101,32 +156,24 @@ internal sealed class DedicatedWorkerPool : IDisposable
             WorkerAffinity.TryPinCurrentThread(workerIndex, _threads.Length);
         }
 
+        var gate = _gates[workerIndex];
         long seenGeneration = 0;
         while (true)
         {
-            IWorkerJob job;
-            lock (_gate)
+            // A job that started before disposal still gets every worker, or it would never complete.
+            if (!AwaitJob(gate, seenGeneration))
             {
-                // A job that started before disposal still gets every worker, or it would never complete.
-                while (_current is null || _generation == seenGeneration)
-                {
-                    if (_disposed)
-                    {
-                        return;
-                    }
-
-                    Monitor.Wait(_gate);
-                }
-
-                job = _current;
-                seenGeneration = _generation;
+                WakeChildren(workerIndex);
+                return;
             }
 
+            seenGeneration = Volatile.Read(ref _generation);
+            var job = Volatile.Read(ref _current)!;
+            WakeChildren(workerIndex);
             job.Run(workerIndex);
-
-            lock (_gate)
+            if (Interlocked.Decrement(ref _workersInCurrent) == 0)
             {
-                if (--_workersInCurrent == 0)
+                lock (_queueGate)
                 {
                     _current = null;
                     if (_pending.TryDequeue(out var next))
@@ -134,6 +181,85 @@ internal sealed class DedicatedWorkerPool : IDisposable
                         Start(next);
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>Spins, then sleeps, until a job after <paramref name="seenGeneration"/> is published (true) or the pool is disposed (false).</summary>
+    private bool AwaitJob(WorkerGate gate, long seenGeneration)
+    {
+        var deadline = Stopwatch.GetTimestamp() + IdleSpinTicks;
+        var spin = default(SpinWait);
+        while (true)
+        {
+            if (Volatile.Read(ref _generation) != seenGeneration)
+            {
+                return true;
+            }
+
+            if (_disposed)
+            {
+                return false;
+            }
+
+            if (Stopwatch.GetTimestamp() < deadline)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            Interlocked.Exchange(ref gate.Asleep, 1);
+            if (Volatile.Read(ref _generation) != seenGeneration || _disposed)
+            {
+                if (Interlocked.Exchange(ref gate.Asleep, 0) == 0)
+                {
+                    // A waker took the flag first: its signal is on its way and must not be left for the next sleep.
+                    gate.Sleep();
+                }
+
+                continue;
+            }
+
+            gate.Sleep();
+            deadline = Stopwatch.GetTimestamp() + IdleSpinTicks;
+        }
+    }
+
+    /// <summary>One worker's place to sleep: a flag saying it sleeps, and a signal only the waker that took the flag gives.</summary>
+    private sealed class WorkerGate
+    {
+        private readonly object _lock = new();
+        private bool _signaled;
+
+        /// <summary>1 while the worker is (about to be) blocked and nobody has undertaken to wake it.</summary>
+        public int Asleep;
+
+        /// <summary>Signals the worker if it sleeps (and nobody else has signaled it).</summary>
+        public void Wake()
+        {
+            if (Interlocked.Exchange(ref Asleep, 0) == 0)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                _signaled = true;
+                Monitor.Pulse(_lock);
+            }
+        }
+
+        /// <summary>Blocks until the signal, and consumes it.</summary>
+        public void Sleep()
+        {
+            lock (_lock)
+            {
+                while (!_signaled)
+                {
+                    Monitor.Wait(_lock);
+                }
+
+                _signaled = false;
             }
         }
     }
