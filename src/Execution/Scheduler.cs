@@ -44,6 +44,9 @@ public enum TransactionState
 /// </remarks>
 public sealed class Scheduler
 {
+    /// <summary>How many indices one <see cref="NextTask"/> passes over before it lets its worker back off.</summary>
+    private const int MaxNextTaskAttempts = 64;
+
     private readonly int _transactionCount;
     private readonly TransactionSlot[] _slots;
 
@@ -77,16 +80,29 @@ public sealed class Scheduler
     /// <summary>The paper's done_marker: every transaction is executed and validated and no task is in flight.</summary>
     public bool IsDone => _done;
 
-    /// <summary>The next task: a validation when one is due below the next execution (validations first keeps the committed prefix growing), else an execution.</summary>
+    /// <summary>
+    /// The next task: a validation when one is due below the next execution (validations first keeps the committed
+    /// prefix growing), else an execution. An index that hands out nothing (a version still executing, a transaction
+    /// another worker holds) is passed over and the choice made again, as aptos-core's <c>next_task</c> loops: with 16
+    /// workers the validation index runs into versions still executing after nearly every task, and returning "none"
+    /// for each sent the worker through its idle back-off thousands of times a block. None only when both indices are
+    /// past the block (the others hold what is left) or the indices keep moving under this worker.
+    /// </summary>
     public SchedulerTask NextTask(int worker = 0)
     {
         ref var active = ref ActiveCount(worker);
-        if (Volatile.Read(ref _validationIndex.Value) < Volatile.Read(ref _executionIndex.Value))
+        for (var attempt = 0; attempt < MaxNextTaskAttempts; attempt++)
         {
-            return NextVersionToValidate(ref active);
+            var validation = Volatile.Read(ref _validationIndex.Value);
+            var execution = Volatile.Read(ref _executionIndex.Value);
+            var task = validation < execution ? NextVersionToValidate(ref active) : NextVersionToExecute(ref active);
+            if (task.Kind != SchedulerTaskKind.None || Math.Min(validation, execution) >= _transactionCount)
+            {
+                return task;
+            }
         }
 
-        return NextVersionToExecute(ref active);
+        return SchedulerTask.None;
     }
 
     /// <summary>

@@ -51,6 +51,23 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void A_validation_due_on_a_version_still_executing_is_passed_over_for_the_next_task()
+    {
+        var scheduler = new Scheduler(3, workerCount: 2);
+        Assert.Equal(SchedulerTask.Execute(0, 0), scheduler.NextTask(0));
+
+        // Transaction 0 is due for validation but still executing: worker 1 gets the next execution at once, not an
+        // empty hand, and 0 validates itself when it finishes (the validation index is past it).
+        Assert.Equal(SchedulerTask.Execute(1, 0), scheduler.NextTask(1));
+        Assert.Equal(SchedulerTask.Validate(0, 0), scheduler.FinishExecution(0, 0, wroteNewLocation: false, worker: 0));
+        Assert.Equal(SchedulerTask.None, scheduler.FinishValidation(0, aborted: false, worker: 0));
+
+        // The same with transaction 1 on worker 1.
+        Assert.Equal(SchedulerTask.Execute(2, 0), scheduler.NextTask(0));
+        Assert.Equal(SchedulerTask.Validate(1, 0), scheduler.FinishExecution(1, 0, wroteNewLocation: false, worker: 1));
+    }
+
+    [Fact]
     public void A_worker_number_outside_the_schedulers_workers_is_refused()
     {
         var scheduler = new Scheduler(4, workerCount: 2);
