@@ -49,5 +49,18 @@ public sealed record BlockExecutionStats
     /// <summary>Executions stopped by an ESTIMATE and suspended until the writer finished.</summary>
     public long DependencySuspensions { get; init; }
 
+    /// <summary>Block-STM: calls of the scheduler that handed a worker nothing (it backed off and asked again).</summary>
+    public long EmptySchedulerCalls { get; init; }
+
+    /// <summary>Block-STM: from the block's start to the last worker's start (the workers' wake-up).</summary>
+    public TimeSpan? LastWorkerStarted { get; init; }
+
+    /// <summary>Block-STM: from the block's start to the scheduler's done (the rest is the final values).</summary>
+    public TimeSpan? SchedulerDone { get; init; }
+
+    /// <summary>From the engine's start of the block to its result.</summary>
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>The EVM executor's end of a Block-STM block: its receipts and state changes (BlockFinish), after <see cref="Elapsed"/>.</summary>
+    public TimeSpan? Finish { get; init; }
 }

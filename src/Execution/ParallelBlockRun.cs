@@ -34,6 +34,11 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly long _started = Stopwatch.GetTimestamp();
+
+    // Where the block's time went (for BlockExecutionStats): the last worker's start and the first sight of the
+    // scheduler done, as Stopwatch timestamps (0 until known).
+    private long _lastWorkerStarted;
+    private long _schedulerDoneAt;
     private int _workersRemaining;
     private volatile bool _halted;
     private volatile bool _fallBackToSequential;
@@ -95,6 +100,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         {
             if (workerIndex < _activeWorkers)
             {
+                InterlockedMax(ref _lastWorkerStarted, Stopwatch.GetTimestamp());
                 Work(workerIndex);
 
                 // Every worker leaves the loop once the scheduler is done, so they gather the result together, and the
@@ -102,6 +108,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
                 if (_scheduler.IsDone && !_halted)
                 {
                     // What is left (every worker's final part, then the result) is short: the waiting caller may wake.
+                    Interlocked.CompareExchange(ref _schedulerDoneAt, Stopwatch.GetTimestamp(), 0);
                     Wake.Signal();
                     if (!_executor.CompleteFinalPart(new FinalValuesPart<TKey, TValue>(_memory, workerIndex, _activeWorkers)))
                     {
@@ -159,6 +166,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
                     task = _scheduler.NextTask(workerIndex);
                     if (task.Kind == SchedulerTaskKind.None)
                     {
+                        counters.EmptySchedulerCalls++;
                         // Others hold the remaining work (or the block is a chain): back off, yielding, so that idle
                         // workers do not starve busy ones of a core; never Sleep(1) (a millisecond or more on Linux),
                         // which on dedicated cores left new work, and the block's end, waiting for a sleeper.
@@ -361,8 +369,28 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             Validations = _counters.Sum(static c => c.Validations),
             ValidationAborts = _counters.Sum(static c => c.ValidationAborts),
             DependencySuspensions = _counters.Sum(static c => c.DependencySuspensions),
+            EmptySchedulerCalls = _counters.Sum(static c => c.EmptySchedulerCalls),
+            LastWorkerStarted = SinceStart(Volatile.Read(ref _lastWorkerStarted)),
+            SchedulerDone = SinceStart(Volatile.Read(ref _schedulerDoneAt)),
             Elapsed = Stopwatch.GetElapsedTime(_started),
         };
+    }
+
+    private TimeSpan? SinceStart(long timestamp) => timestamp == 0 ? null : Stopwatch.GetElapsedTime(_started, timestamp);
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Volatile.Read(ref location);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     /// <summary>
@@ -381,5 +409,6 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         public long DependencySuspensions;
         public long PublishedExecutions;
         public long PublishedReExecutions;
+        public long EmptySchedulerCalls;
     }
 }

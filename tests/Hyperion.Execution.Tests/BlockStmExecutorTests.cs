@@ -28,6 +28,12 @@ public sealed class BlockStmExecutorTests
         Assert.Equal(0, result.Stats.ValidationAborts);
         Assert.Equal(0, result.Stats.DependencySuspensions);
         Assert.True(result.Stats.Validations >= 100);
+
+        // Where the time went: the worker started, then the scheduler finished, then the engine returned.
+        Assert.NotNull(result.Stats.LastWorkerStarted);
+        Assert.NotNull(result.Stats.SchedulerDone);
+        Assert.InRange(result.Stats.LastWorkerStarted.Value, TimeSpan.Zero, result.Stats.SchedulerDone.Value);
+        Assert.InRange(result.Stats.SchedulerDone.Value, TimeSpan.Zero, result.Stats.Elapsed);
         Assert.Equal(Enumerable.Range(0, 100).Select(index => (long)index), result.Outputs);
         Assert.Equal(-1L - 20 + 10, result.StateDelta[21]);
     }

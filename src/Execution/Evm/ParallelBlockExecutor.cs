@@ -128,6 +128,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
             ? new BlockStateOverlay.FinalPartsConversion(state, finalChanges, (address, slot) => executor.PartitionHash(EvmLocation.Storage(address, slot)))
             : null;
         var outcomes = executed.Outputs as TransactionOutcome[] ?? [.. executed.Outputs];
+        var finishStarted = Stopwatch.GetTimestamp();
         var finish = new BlockFinish(block, spec, outcomes, conversion, _engine.ThreadCount);
         _engine.Submit(finish);
         finish.Wait();
@@ -147,7 +148,8 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
             changes = state.ToChanges();
         }
 
-        return new EvmBlockResult(block, preState, changes, receipts, gasUsed, blobGasUsed, executed.Stats);
+        var stats = executed.Stats is { } engineStats ? engineStats with { Finish = Stopwatch.GetElapsedTime(finishStarted) } : null;
+        return new EvmBlockResult(block, preState, changes, receipts, gasUsed, blobGasUsed, stats);
     }
 
     /// <summary>
