@@ -2,7 +2,7 @@ namespace Hyperion.Execution.Tests;
 
 /// <summary>
 /// The executor's own threads: every job runs once on every worker, one job after another, whether the workers are
-/// still looking for work or asleep when it comes (the wake-ups go down a tree of workers, so a lost one would leave a
+/// still looking for work or asleep when it comes (each sleeper has a gate of its own, so a lost wake-up would leave a
 /// job waiting for good), and disposal abandons what was queued.
 /// </summary>
 public sealed class DedicatedWorkerPoolTests
