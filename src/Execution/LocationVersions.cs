@@ -34,6 +34,10 @@ internal sealed partial class LocationVersions<TKey, TValue>
     // inflation, its spin-then-block machinery) showed as a tenth of a token-transfer block's time even on one thread.
     private int _gate;
 
+    // The highest transaction that has read the location this block (-1: none yet), for a writer's question whether a
+    // transaction above it may have read past its write (see ReadAbove).
+    private int _highestReader = -1;
+
     /// <param name="key">The location.</param>
     /// <param name="hash">The key's hash.</param>
     /// <param name="accumulatorTransactions">
@@ -195,11 +199,44 @@ internal sealed partial class LocationVersions<TKey, TValue>
     }
 
     /// <summary>
+    /// Whether a transaction above <paramref name="writer"/> has read the location, so may have read past a write of
+    /// <paramref name="writer"/>'s that is new here. Asked after the write is in and after a full fence: every read is
+    /// noted before it looks at the entries, so a reader the writer does not see noted here comes after the write, and
+    /// sees it. A reader that finds itself noted already (by a higher one) saw that note after its compare-and-swap,
+    /// which the writer's fence orders after the write as well.
+    /// </summary>
+    public bool ReadAbove(int writer) => Volatile.Read(ref _highestReader) > writer;
+
+    /// <summary>Raises the highest reader to <paramref name="reader"/> (a compare-and-swap only when it is higher).</summary>
+    private void NoteReader(int reader)
+    {
+        var highest = Volatile.Read(ref _highestReader);
+        while (reader > highest)
+        {
+            var seen = Interlocked.CompareExchange(ref _highestReader, reader, highest);
+            if (seen == highest)
+            {
+                return;
+            }
+
+            highest = seen;
+        }
+    }
+
+    /// <summary>
     /// The value transaction <paramref name="reader"/> sees. Deltas over the pre-state read it under this
     /// location's gate; the pre-state reader is in-memory and the lock is this location's alone.
     /// </summary>
-    public VersionedRead<TValue> Read(int reader, IPreStateReader<TKey, TValue> preState)
+    /// <param name="reader">The reading transaction.</param>
+    /// <param name="preState">The block's pre-state.</param>
+    /// <param name="noted">Whether the read counts for <see cref="ReadAbove"/>: an execution's does, a validation's check does not (it hands no value to the transaction).</param>
+    public VersionedRead<TValue> Read(int reader, IPreStateReader<TKey, TValue> preState, bool noted = true)
     {
+        if (noted)
+        {
+            NoteReader(reader);
+        }
+
         if (_deltas is not null)
         {
             return ReadAccumulated(reader, preState);

@@ -167,11 +167,19 @@ public sealed class MultiVersionMemoryTests
     public void A_new_incarnation_drops_the_locations_it_no_longer_writes_and_reports_new_ones()
     {
         var memory = new MultiVersionMemory<int, long>(3, new DictionaryPreState(new Dictionary<int, long>()));
-        Assert.True(memory.Record(new TransactionVersion(0, 0), Writes((1, 11), (2, 12))));
+
+        // New locations, but nobody above has read them: nothing above can have read past them.
+        Assert.False(memory.Record(new TransactionVersion(0, 0), Writes((1, 11), (2, 12))));
         Assert.False(memory.Record(new TransactionVersion(0, 1), Writes((1, 21))));
         Assert.Equal(VersionedRead<long>.FromStorage(-3), memory.Read(2, 1));
+
+        // Transaction 1 read location 3 below any write: a write of 0's there is new and read past.
+        Assert.Equal(VersionedRead<long>.FromStorage(-4), memory.Read(3, 1));
         Assert.True(memory.Record(new TransactionVersion(0, 2), Writes((1, 31), (3, 33))));
-        Assert.Equal([new KeyValuePair<int, long>(1, 31), new KeyValuePair<int, long>(3, 33)], memory.FinalValues().OrderBy(p => p.Key));
+
+        // Only a reader above counts: transaction 2's new write of location 3 was read by 1, below it.
+        Assert.False(memory.Record(new TransactionVersion(2, 0), Writes((3, 43))));
+        Assert.Equal([new KeyValuePair<int, long>(1, 31), new KeyValuePair<int, long>(3, 43)], memory.FinalValues().OrderBy(p => p.Key));
     }
 
     [Fact]
@@ -232,6 +240,9 @@ public sealed class MultiVersionMemoryTests
         private readonly DictionaryPreState _preState;
         private readonly Dictionary<int, (int Incarnation, WriteSet<int, long> Writes, bool Estimate)> _transactions = [];
 
+        // The highest transaction that read each key (reads, not validations).
+        private readonly Dictionary<int, int> _highestReaders = [];
+
         public Model(DictionaryPreState preState)
         {
             _preState = preState;
@@ -241,13 +252,15 @@ public sealed class MultiVersionMemoryTests
 
         public bool IsEstimate(int transaction) => _transactions.TryGetValue(transaction, out var last) && last.Estimate;
 
+        /// <summary>Whether it wrote a location its previous incarnation did not, which a transaction above has read.</summary>
         public bool Record(TransactionVersion version, WriteSet<int, long> writes)
         {
             var previous = _transactions.TryGetValue(version.TransactionIndex, out var last) ? last.Writes : null;
             _transactions[version.TransactionIndex] = (version.Incarnation, writes, false);
             foreach (var (key, _) in writes)
             {
-                if (previous is null || !previous.ContainsKey(key))
+                if ((previous is null || !previous.ContainsKey(key))
+                    && _highestReaders.TryGetValue(key, out var highest) && highest > version.TransactionIndex)
                 {
                     return true;
                 }
@@ -266,6 +279,7 @@ public sealed class MultiVersionMemoryTests
 
         public VersionedRead<long> Read(int key, int reader)
         {
+            _highestReaders[key] = Math.Max(reader, _highestReaders.GetValueOrDefault(key, -1));
             var deltas = new List<IDeltaOp<long>>();
             for (var writer = reader - 1; writer >= 0; writer--)
             {
