@@ -203,6 +203,12 @@ public sealed class MultiVersionMemory<TKey, TValue>
         return true;
     }
 
+    /// <summary>How many claim logs <see cref="SortForParts"/> takes (once the block is done).</summary>
+    internal int ClaimLogCount => _locations.ClaimLogCount;
+
+    /// <summary>Sorts one claim log by part, so that the final values of a part are found without a scan (once the block is done).</summary>
+    internal void SortForParts(int log, int parts) => _locations.SortClaimsByPart(log, parts);
+
     /// <summary>Drops what the calling thread keeps of this block (see <see cref="LocationTable{TKey, TValue}.ReleaseThread"/>).</summary>
     internal void ReleaseThread() => _locations.ReleaseThread();
 

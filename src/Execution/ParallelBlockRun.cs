@@ -29,7 +29,13 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     /// The final values, one part per active worker, built by the workers together once the block is done; a part the
     /// executor took over itself stays null and is collected only if the result's state delta is asked for.
     /// </summary>
+    private static readonly Func<ParallelBlockRun<TKey, TValue, TOutput>, bool> Halted = static run => run._halted;
+
     private readonly Dictionary<TKey, TValue>?[] _finalParts;
+
+    // Sorting the claim logs by part once the scheduler is done (claimed items, see WorkerSteps).
+    private int _sortNext;
+    private int _sortDone;
     private readonly TaskCompletionSource<BlockExecutionResult<TKey, TValue, TOutput>> _completion =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -110,7 +116,10 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
                     // What is left (every worker's final part, then the result) is short: the waiting caller may wake.
                     Interlocked.CompareExchange(ref _schedulerDoneAt, Stopwatch.GetTimestamp(), 0);
                     Wake.Signal();
-                    if (!_executor.CompleteFinalPart(new FinalValuesPart<TKey, TValue>(_memory, workerIndex, _activeWorkers)))
+
+                    // The claim logs sorted by part first (one log each, in the main), so that no part scans them all.
+                    if (WorkerSteps.Run(this, ref _sortNext, ref _sortDone, _memory.ClaimLogCount, static (run, log) => run._memory.SortForParts(log, run._activeWorkers), Halted)
+                        && !_executor.CompleteFinalPart(new FinalValuesPart<TKey, TValue>(_memory, workerIndex, _activeWorkers)))
                     {
                         _finalParts[workerIndex] = _memory.FinalValues(workerIndex, _activeWorkers);
                     }

@@ -50,5 +50,16 @@ public sealed class LocationTableTests
         }
 
         Assert.Equal(keys, seen.Count);
+
+        // Sorted by part (the end of a block, every claim log on its own), the parts hold the same keys; parts of another
+        // count still scan.
+        var unsorted = Enumerable.Range(0, 7).Select(part => table.Part(part, 7).Select(location => location.Key).Order().ToArray()).ToArray();
+        Parallel.For(0, table.ClaimLogCount, log => table.SortClaimsByPart(log, 7));
+        for (var part = 0; part < 7; part++)
+        {
+            Assert.Equal(unsorted[part], table.Part(part, 7).Select(location => location.Key).Order());
+        }
+
+        Assert.Equal(keys, Enumerable.Range(0, 3).Sum(part => table.Part(part, 3).Count()));
     }
 }
