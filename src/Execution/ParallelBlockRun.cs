@@ -106,7 +106,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         {
             if (workerIndex < _activeWorkers)
             {
-                InterlockedMax(ref _lastWorkerStarted, Stopwatch.GetTimestamp());
+                WorkerSteps.NoteStart(ref _lastWorkerStarted);
                 Work(workerIndex);
 
                 // Every worker leaves the loop once the scheduler is done, so they gather the result together, and the
@@ -386,21 +386,6 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     }
 
     private TimeSpan? SinceStart(long timestamp) => timestamp == 0 ? null : Stopwatch.GetElapsedTime(_started, timestamp);
-
-    private static void InterlockedMax(ref long location, long value)
-    {
-        var current = Volatile.Read(ref location);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
 
     /// <summary>
     /// One worker's counts, written by that worker alone. Padded so that two workers' counters never share a cache

@@ -48,4 +48,21 @@ internal static class WorkerSteps
 
         return true;
     }
+
+    /// <summary>Raises <paramref name="lastStart"/> (a Stopwatch timestamp) to now: a job's record of its last worker's start.</summary>
+    public static void NoteStart(ref long lastStart)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var current = Volatile.Read(ref lastStart);
+        while (now > current)
+        {
+            var seen = Interlocked.CompareExchange(ref lastStart, now, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
 }

@@ -114,6 +114,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
     private readonly TransactionReceipt[] _receipts;
 
     private readonly long _started = Stopwatch.GetTimestamp();
+    private long _lastWorkerStarted;
     private int _next;
     private readonly WorkerJobCompletion _completion;
 
@@ -230,6 +231,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
         {
             if (workerIndex < _activeWorkers)
             {
+                WorkerSteps.NoteStart(ref _lastWorkerStarted);
                 RunSteps();
             }
         }
@@ -271,6 +273,7 @@ internal sealed class PlainTransferBlock : IWorkerJob
         TransactionCount = _count,
         WorkerCount = _activeWorkers,
         Executions = _count,
+        LastWorkerStarted = _lastWorkerStarted == 0 ? null : Stopwatch.GetElapsedTime(_started, _lastWorkerStarted),
         Elapsed = Stopwatch.GetElapsedTime(_started),
     };
 
