@@ -38,9 +38,6 @@ internal sealed partial class LocationVersions<TKey, TValue>
     // transaction above it may have read past its write (see ReadAbove).
     private int _highestReader = -1;
 
-    /// <summary>The runs of transactions a reader is noted by (a power of two; see NoteReader).</summary>
-    internal const int ReaderGranularity = 16;
-
     /// <param name="key">The location.</param>
     /// <param name="hash">The key's hash.</param>
     /// <param name="accumulatorTransactions">
@@ -210,19 +207,13 @@ internal sealed partial class LocationVersions<TKey, TValue>
     /// </summary>
     public bool ReadAbove(int writer) => Volatile.Read(ref _highestReader) > writer;
 
-    /// <summary>
-    /// Raises the highest reader to at least <paramref name="reader"/>: to the last index of its run of
-    /// <see cref="ReaderGranularity"/> transactions, so that a location every transaction reads (a token's account,
-    /// its code hash) takes a compare-and-swap once a run, not on every read, which would bounce its cache line between
-    /// all the workers. Rounding up only makes <see cref="ReadAbove"/> answer yes more often, never wrongly no.
-    /// </summary>
+    /// <summary>Raises the highest reader to <paramref name="reader"/> (a compare-and-swap only when it is higher).</summary>
     private void NoteReader(int reader)
     {
-        var mark = reader | (ReaderGranularity - 1);
         var highest = Volatile.Read(ref _highestReader);
-        while (mark > highest)
+        while (reader > highest)
         {
-            var seen = Interlocked.CompareExchange(ref _highestReader, mark, highest);
+            var seen = Interlocked.CompareExchange(ref _highestReader, reader, highest);
             if (seen == highest)
             {
                 return;

@@ -166,7 +166,7 @@ public sealed class MultiVersionMemoryTests
     [Fact]
     public void A_new_incarnation_drops_the_locations_it_no_longer_writes_and_reports_new_ones()
     {
-        var memory = new MultiVersionMemory<int, long>(40, new DictionaryPreState(new Dictionary<int, long>()));
+        var memory = new MultiVersionMemory<int, long>(3, new DictionaryPreState(new Dictionary<int, long>()));
 
         // New locations, but nobody above has read them: nothing above can have read past them.
         Assert.False(memory.Record(new TransactionVersion(0, 0), Writes((1, 11), (2, 12))));
@@ -177,8 +177,8 @@ public sealed class MultiVersionMemoryTests
         Assert.Equal(VersionedRead<long>.FromStorage(-4), memory.Read(3, 1));
         Assert.True(memory.Record(new TransactionVersion(0, 2), Writes((1, 31), (3, 33))));
 
-        // Only a reader above counts (readers are noted by runs of 16): 1's read is below transaction 20's new write.
-        Assert.False(memory.Record(new TransactionVersion(20, 0), Writes((3, 43))));
+        // Only a reader above counts: transaction 2's new write of location 3 was read by 1, below it.
+        Assert.False(memory.Record(new TransactionVersion(2, 0), Writes((3, 43))));
         Assert.Equal([new KeyValuePair<int, long>(1, 31), new KeyValuePair<int, long>(3, 43)], memory.FinalValues().OrderBy(p => p.Key));
     }
 
@@ -279,9 +279,7 @@ public sealed class MultiVersionMemoryTests
 
         public VersionedRead<long> Read(int key, int reader)
         {
-            // Noted by runs of transactions, as the memory notes them (rounded up: it may only over-report).
-            var mark = reader | (LocationVersions<int, long>.ReaderGranularity - 1);
-            _highestReaders[key] = Math.Max(mark, _highestReaders.GetValueOrDefault(key, -1));
+            _highestReaders[key] = Math.Max(reader, _highestReaders.GetValueOrDefault(key, -1));
             var deltas = new List<IDeltaOp<long>>();
             for (var writer = reader - 1; writer >= 0; writer--)
             {
