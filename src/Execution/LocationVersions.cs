@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Hyperion.Core.Threading;
 
 namespace Hyperion.Execution;
 
@@ -36,7 +37,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
 
     // The highest transaction that has read the location this block (-1: none yet), for a writer's question whether a
     // transaction above it may have read past its write (see ReadAbove).
-    private int _highestReader = -1;
+    private long _highestReader = -1;
 
     /// <param name="key">The location.</param>
     /// <param name="hash">The key's hash.</param>
@@ -205,23 +206,10 @@ internal sealed partial class LocationVersions<TKey, TValue>
     /// sees it. A reader that finds itself noted already (by a higher one) saw that note after its compare-and-swap,
     /// which the writer's fence orders after the write as well.
     /// </summary>
-    public bool ReadAbove(int writer) => Volatile.Read(ref _highestReader) > writer;
+    public bool ReadAbove(int writer) => Interlocked.Read(ref _highestReader) > writer;
 
     /// <summary>Raises the highest reader to <paramref name="reader"/> (a compare-and-swap only when it is higher).</summary>
-    private void NoteReader(int reader)
-    {
-        var highest = Volatile.Read(ref _highestReader);
-        while (reader > highest)
-        {
-            var seen = Interlocked.CompareExchange(ref _highestReader, reader, highest);
-            if (seen == highest)
-            {
-                return;
-            }
-
-            highest = seen;
-        }
-    }
+    private void NoteReader(int reader) => AtomicMax.Raise(ref _highestReader, reader);
 
     /// <summary>
     /// The value transaction <paramref name="reader"/> sees. Deltas over the pre-state read it under this

@@ -1,3 +1,5 @@
+using Hyperion.Core.Threading;
+
 namespace Hyperion.Execution;
 
 /// <summary>
@@ -50,19 +52,5 @@ internal static class WorkerSteps
     }
 
     /// <summary>Raises <paramref name="lastStart"/> (a Stopwatch timestamp) to now: a job's record of its last worker's start.</summary>
-    public static void NoteStart(ref long lastStart)
-    {
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        var current = Volatile.Read(ref lastStart);
-        while (now > current)
-        {
-            var seen = Interlocked.CompareExchange(ref lastStart, now, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
+    public static void NoteStart(ref long lastStart) => AtomicMax.Raise(ref lastStart, System.Diagnostics.Stopwatch.GetTimestamp());
 }

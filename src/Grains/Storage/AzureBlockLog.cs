@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Hyperion.Core;
+using Hyperion.Core.Threading;
 
 namespace Hyperion.Grains.Storage;
 
@@ -273,20 +274,7 @@ public sealed class AzureBlockLog : IBlockLog
     private async Task<bool> ExistsAsync(long number, CancellationToken cancellationToken) =>
         number >= 0 && (await BlockBlob((ulong)number).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
 
-    private void NoteExists(long number)
-    {
-        var known = Interlocked.Read(ref _knownHead);
-        while (number > known)
-        {
-            var seen = Interlocked.CompareExchange(ref _knownHead, number, known);
-            if (seen == known)
-            {
-                return;
-            }
-
-            known = seen;
-        }
-    }
+    private void NoteExists(long number) => AtomicMax.Raise(ref _knownHead, number);
 
     /// <summary>Writes the index rows of a committed block (again), then marks the block as indexed.</summary>
     private async Task IndexAsync(ulong number, CancellationToken cancellationToken)
