@@ -203,8 +203,9 @@ internal sealed partial class LocationVersions<TKey, TValue>
     /// Whether a transaction above <paramref name="writer"/> has read the location, so may have read past a write of
     /// <paramref name="writer"/>'s that is new here. Asked after the write is in and after a full fence: every read is
     /// noted before it looks at the entries, so a reader the writer does not see noted here comes after the write, and
-    /// sees it. A reader that finds itself noted already (by a higher one) saw that note after its compare-and-swap,
-    /// which the writer's fence orders after the write as well.
+    /// sees it. A reader that stores nothing (a higher one was noted already) read that higher note, and the writer,
+    /// not seeing it, read before its compare-and-swap: so the write was in before the note, and the reader, coming
+    /// after the note, sees the write too.
     /// </summary>
     public bool ReadAbove(int writer) => Interlocked.Read(ref _highestReader) > writer;
 

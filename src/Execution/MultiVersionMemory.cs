@@ -10,7 +10,7 @@ namespace Hyperion.Execution;
 /// <remarks>
 /// Locations are found through a <see cref="LocationTable{TKey, TValue}"/> (open addressing, sized for the block) and
 /// each has its own small lock (<see cref="LocationVersions{TKey, TValue}"/>): no lock is ever held across two locations. The last write set of
-/// each transaction is kept (the paper's last_nextlocations) to turn it into estimates and to drop the
+/// each transaction is kept (the paper's last_written_locations) to turn it into estimates and to drop the
 /// locations a new incarnation no longer writes.
 /// </remarks>
 public sealed class MultiVersionMemory<TKey, TValue>
@@ -102,7 +102,6 @@ public sealed class MultiVersionMemory<TKey, TValue>
             var location = reads?.LocationOf(key) ?? _locations.GetOrAdd(key);
             location.Write(version, operation);
             written[position++] = location;
-
         }
 
         // Every write is in before a reader is looked for (see LocationVersions.ReadAbove).

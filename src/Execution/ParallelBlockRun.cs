@@ -10,6 +10,8 @@ namespace Hyperion.Execution;
 internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     where TKey : notnull
 {
+    private static readonly Func<ParallelBlockRun<TKey, TValue, TOutput>, bool> Halted = static run => run._halted;
+
     private readonly int _transactionCount;
     private readonly ITransactionExecutor<TKey, TValue, TOutput> _executor;
     private readonly IPreStateReader<TKey, TValue> _preState;
@@ -29,13 +31,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     /// The final values, one part per active worker, built by the workers together once the block is done; a part the
     /// executor took over itself stays null and is collected only if the result's state delta is asked for.
     /// </summary>
-    private static readonly Func<ParallelBlockRun<TKey, TValue, TOutput>, bool> Halted = static run => run._halted;
-
     private readonly Dictionary<TKey, TValue>?[] _finalParts;
-
-    // Sorting the claim logs by part once the scheduler is done (claimed items, see WorkerSteps).
-    private int _sortNext;
-    private int _sortDone;
     private readonly TaskCompletionSource<BlockExecutionResult<TKey, TValue, TOutput>> _completion =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -45,6 +41,10 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     // scheduler done, as Stopwatch timestamps (0 until known).
     private long _lastWorkerStarted;
     private long _schedulerDoneAt;
+
+    // Sorting the claim logs by part once the scheduler is done (claimed items, see WorkerSteps).
+    private int _sortNext;
+    private int _sortDone;
     private int _workersRemaining;
     private volatile bool _halted;
     private volatile bool _fallBackToSequential;
@@ -117,7 +117,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
                     Interlocked.CompareExchange(ref _schedulerDoneAt, Stopwatch.GetTimestamp(), 0);
                     Wake.Signal();
 
-                    // The claim logs sorted by part first (one log each, in the main), so that no part scans them all.
+                    // The claim logs sorted by part first (a log an item), so that no part scans them all.
                     if (WorkerSteps.Run(this, ref _sortNext, ref _sortDone, _memory.ClaimLogCount, static (run, log) => run._memory.SortForParts(log, run._activeWorkers), Halted)
                         && !_executor.CompleteFinalPart(new FinalValuesPart<TKey, TValue>(_memory, workerIndex, _activeWorkers)))
                     {
