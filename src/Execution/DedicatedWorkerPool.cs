@@ -121,6 +121,7 @@ internal sealed class DedicatedWorkerPool : IDisposable
             _pending.Clear();
         }
 
+        Interlocked.MemoryBarrier();
         foreach (var gate in _gates)
         {
             gate.Wake();
@@ -138,6 +139,10 @@ internal sealed class DedicatedWorkerPool : IDisposable
         _workersInCurrent = _threads.Length;
         Volatile.Write(ref _current, job);
         Volatile.Write(ref _generation, _generation + 1);
+
+        // The generation must be visible before the gates are looked at (WorkerGate.Wake reads a flag before it takes
+        // it): a worker that says it sleeps after this either sees the job or is seen asleep.
+        Interlocked.MemoryBarrier();
         for (var index = 0; index < _gates.Length; index++)
         {
             _gates[index].Wake();
@@ -240,10 +245,14 @@ internal sealed class DedicatedWorkerPool : IDisposable
         /// <summary>1 while the worker is (about to be) blocked and nobody has undertaken to wake it.</summary>
         public int Asleep;
 
-        /// <summary>Signals the worker if it sleeps (and nobody else has signaled it).</summary>
+        /// <summary>
+        /// Signals the worker if it sleeps (and nobody else has signaled it). The flag is read before it is taken, so
+        /// that the workers' sweeps over each other's gates do not write every gate's cache line; whoever made the job
+        /// visible fences before it wakes (a worker helping has seen the job, which is then visible to all).
+        /// </summary>
         public void Wake()
         {
-            if (Interlocked.Exchange(ref Asleep, 0) == 0)
+            if (Volatile.Read(ref Asleep) == 0 || Interlocked.Exchange(ref Asleep, 0) == 0)
             {
                 return;
             }
