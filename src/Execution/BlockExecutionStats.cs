@@ -52,7 +52,10 @@ public sealed record BlockExecutionStats
     /// <summary>Block-STM: calls of the scheduler that handed a worker nothing (it backed off and asked again).</summary>
     public long EmptySchedulerCalls { get; init; }
 
-    /// <summary>Block-STM and plain transfers: from the block's start to the last worker's start (the workers' wake-up).</summary>
+    /// <summary>
+    /// Block-STM and plain transfers: from the block's start to the last worker's start (the workers' wake-up). A
+    /// worker that wakes late can start after <see cref="SchedulerDone"/>, with nothing left to do.
+    /// </summary>
     public TimeSpan? LastWorkerStarted { get; init; }
 
     /// <summary>Block-STM: from the block's start to the scheduler's done (the rest is the final values).</summary>

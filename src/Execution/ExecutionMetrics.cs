@@ -28,6 +28,13 @@ public static class ExecutionMetrics
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("hyperion.execution.block_duration", "ms", "Time to execute a block.");
 
+    private static readonly Counter<long> EmptySchedulerCalls = Meter.CreateCounter<long>("hyperion.execution.empty_scheduler_calls", "{call}", "Scheduler calls that handed a worker nothing.");
+
+    // Where a parallel block's time went: "start" (set-up and the last worker's wake-up, or until the scheduler was done
+    // if that came first), "schedule" (executions and validations until the scheduler is done), "final" (the final
+    // values). Their sum is block_duration.
+    private static readonly Histogram<double> PhaseDuration = Meter.CreateHistogram<double>("hyperion.execution.block_phase_duration", "ms", "Time a parallel block spent in each phase.");
+
     internal static void Record(BlockExecutionStats stats)
     {
         var mode = new KeyValuePair<string, object?>("mode", stats.Mode.ToString());
@@ -39,5 +46,15 @@ public static class ExecutionMetrics
         ValidationAborts.Add(stats.ValidationAborts, mode);
         DependencySuspensions.Add(stats.DependencySuspensions, mode);
         Duration.Record(stats.Elapsed.TotalMilliseconds, mode);
+        EmptySchedulerCalls.Add(stats.EmptySchedulerCalls, mode);
+        if (stats.LastWorkerStarted is { } lastStarted && stats.SchedulerDone is { } scheduled)
+        {
+            // A worker that wakes late may start after the others finished the work: the start phase ends at the
+            // sooner of the two.
+            var started = lastStarted < scheduled ? lastStarted : scheduled;
+            PhaseDuration.Record(started.TotalMilliseconds, mode, new("phase", "start"));
+            PhaseDuration.Record((scheduled - started).TotalMilliseconds, mode, new("phase", "schedule"));
+            PhaseDuration.Record(Math.Max(0, (stats.Elapsed - scheduled).TotalMilliseconds), mode, new("phase", "final"));
+        }
     }
 }

@@ -270,6 +270,7 @@ public sealed class BlockStmExecutorTests
     public void The_meter_publishes_the_counts()
     {
         var executions = 0L;
+        var phases = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, meterListener) =>
         {
@@ -285,6 +286,19 @@ public sealed class BlockStmExecutorTests
                 Interlocked.Add(ref executions, value);
             }
         });
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "hyperion.execution.block_phase_duration")
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "phase")
+                    {
+                        phases[(string)tag.Value!] = value;
+                    }
+                }
+            }
+        });
         listener.Start();
 
         using var executor = Parallel(threads: 2);
@@ -292,6 +306,10 @@ public sealed class BlockStmExecutorTests
         executor.ExecuteBlock(40, block, EmptyPreState);
 
         Assert.True(Interlocked.Read(ref executions) >= 40);
+
+        // A parallel block's phases: set-up and wake-up, the scheduled work, the final values, none negative.
+        Assert.Equal(["final", "schedule", "start"], phases.Keys.Order());
+        Assert.All(phases.Values, milliseconds => Assert.True(milliseconds >= 0));
     }
 
     [Fact]
