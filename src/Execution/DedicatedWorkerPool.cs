@@ -20,8 +20,8 @@ internal interface IWorkerJob
 /// <remarks>
 /// <para>
 /// How a job reaches the workers matters at 16 cores, where a 10,000-transfer block takes about 2.5 ms: one lock and
-/// one <c>PulseAll</c> (as before) woke the workers over 0.09–0.37 ms, because the one thread that signals pays for
-/// each wake-up in turn and each woken worker then queues on the lock. So:
+/// one <c>PulseAll</c> (as before) woke the workers over 0.09–0.37 ms, each woken worker queueing on the lock, and
+/// a job that followed another (a block's receipts) found them asleep again. So:
 /// </para>
 /// <list type="bullet">
 /// <item>a job is published without a lock (the job, then its generation), and a worker that finished a job looks for

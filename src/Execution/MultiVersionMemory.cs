@@ -149,7 +149,9 @@ public sealed class MultiVersionMemory<TKey, TValue>
 
     /// <summary>
     /// What transaction <paramref name="transactionIndex"/> reads at <paramref name="key"/>: the highest write below
-    /// it (its deltas applied over their base), the pre-state, or the transaction to wait for.
+    /// it (its deltas applied over their base), the pre-state, or the transaction to wait for. A read as an execution
+    /// makes it: the location is made if need be and the reader noted, so that a later new write below it is re-validated
+    /// (see <see cref="Record(TransactionVersion, WriteSet{TKey, TValue})"/>).
     /// </summary>
     public VersionedRead<TValue> Read(TKey key, int transactionIndex) => Locate(key).Read(transactionIndex, _preState);
 
