@@ -66,4 +66,10 @@ public sealed record BlockExecutionStats
 
     /// <summary>The EVM executor's end of a Block-STM block: its receipts and state changes (BlockFinish), after <see cref="Elapsed"/>.</summary>
     public TimeSpan? Finish { get; init; }
+
+    /// <summary>
+    /// Run-ahead's last distance: how far past the committer the runner started its last run, which it widens from
+    /// <see cref="BlockStmOptions.RunAheadDistance"/> while its results are rarely stale.
+    /// </summary>
+    public int? RunAheadDistance { get; init; }
 }
