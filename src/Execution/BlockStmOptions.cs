@@ -71,8 +71,9 @@ public sealed class BlockStmOptions
 
     /// <summary>
     /// How many transactions past the committer the runner starts (and starts again whenever the committer comes within
-    /// half of it). Closer means less for the committer to execute before it reaches the runner's results, and more of
-    /// them built on reads that the commits in between change.
+    /// half of it), at the least. Closer means less for the committer to execute before it reaches the runner's results,
+    /// and more of them built on reads that the commits in between change. The runner widens it, up to eight times this,
+    /// while its results are rarely stale (see RunAheadBlock.NextDistance); the block's stats report where it ended.
     /// </summary>
     public int RunAheadDistance { get; init; } = 16;
 

@@ -32,9 +32,10 @@ namespace Hyperion.Execution.Evm;
 ///     │ committer claims (it reached the transaction first)
 ///     └──────────────────────► Committer ──► committer executes it
 /// </code>
-/// The runner starts a short distance past the committer (<see cref="BlockStmOptions.RunAheadDistance"/>) and goes
-/// on in order until the committer comes close (then it starts again further on, and the committer executes the few in
-/// between) or it finds a transaction the committer has claimed. It leaves no result for a transaction that read the
+/// The runner starts a short distance past the committer (<see cref="BlockStmOptions.RunAheadDistance"/>, widened while
+/// its results are rarely stale: <see cref="NextDistance"/>) and goes on in order until the committer comes close (then
+/// it starts again further on, and the committer executes the few in between) or it finds a transaction the committer
+/// has claimed. It leaves no result for a transaction that read the
 /// coinbase (the committer credits it after every transaction), was rejected or threw, or deletes an account or
 /// creates a contract. A commit that deletes an account stops the runner for the rest of the block (its slot reads do
 /// not look for the wipe a deletion makes), and so does a runner whose results mostly fail (a chain, one pool for
