@@ -68,7 +68,7 @@ internal sealed class RunAheadBlock : IWorkerJob
     private readonly CommittedState _committed;
     private readonly int _count;
 
-    /// <summary>The distance the runner starts the block at, and the least it goes down to.</summary>
+    /// <summary>The configured distance: the least the runner goes down to, and where an executor's first block starts.</summary>
     private readonly int _nearestDistance;
 
     /// <summary>The most the runner widens its distance to (<see cref="WidestDistanceFactor"/> times the first).</summary>
