@@ -65,6 +65,9 @@ internal sealed class PlainTransferBlock : IWorkerJob
     /// <summary>Transactions a worker takes at once: fewer trips to the shared counter.</summary>
     private const int Chunk = 16;
 
+    /// <summary>Whether a step of the block is to stop (see <see cref="WorkerSteps"/>).</summary>
+    private static readonly Func<PlainTransferBlock, bool> GivenUp = static block => block._givenUp;
+
     /// <summary>Transactions checked on the calling thread before any worker is woken: a block of calls fails at once.</summary>
     private const int Probe = 16;
 
@@ -138,8 +141,6 @@ internal sealed class PlainTransferBlock : IWorkerJob
     private readonly List<(Address Address, ulong? Nonce, UInt256 Balance)>[] _throughOverlay;
 
     private volatile bool _givenUp;
-
-    private static readonly Func<PlainTransferBlock, bool> GivenUp = static block => block._givenUp;
     private volatile bool _receiptRuleBroken;
     private StateChanges? _changes;
 

@@ -63,6 +63,12 @@ internal sealed class RunAheadBlock : IWorkerJob
     /// <summary>How many times the configured distance the runner may widen its distance to.</summary>
     private const int WidestDistanceFactor = 8;
 
+    /// <summary>
+    /// The largest distance taken as given: past any block's length (a larger one means the same, no run at all), and
+    /// small enough that eight times it, and the committer's place plus it, stay within an int.
+    /// </summary>
+    private const int MaxDistance = 1 << 24;
+
     private readonly EvmBlock _block;
     private readonly RunAheadScratch _scratch;
     private readonly CommittedState _committed;
@@ -132,7 +138,7 @@ internal sealed class RunAheadBlock : IWorkerJob
         _scratch = scratch;
         _committed = scratch.Committed;
         _count = block.Transactions.Count;
-        _nearestDistance = Math.Max(1, distance);
+        _nearestDistance = Math.Clamp(distance, 1, MaxDistance);
         _widestDistance = _nearestDistance * WidestDistanceFactor;
         // The last block's distance, as the start of this one's: consecutive blocks tend to be alike, and a run in the
         // block corrects it (see NextDistance).
@@ -512,14 +518,15 @@ internal sealed class RunAheadBlock : IWorkerJob
 
                 // The committer is close: it would wait for each result as it comes. Better it executes the next few
                 // itself while the runner starts again further on.
-                if (index - Volatile.Read(ref _committing.Value) < _steering.Closest
+                var ahead = index - Volatile.Read(ref _committing.Value);
+                if (ahead < _steering.Closest
                     || Interlocked.CompareExchange(ref _slots[index].Status, Running, Free) != Free)
                 {
                     break;
                 }
 
                 next = index + 1;
-                _steering.AheadSum += index - Volatile.Read(ref _committing.Value);
+                _steering.AheadSum += ahead;
                 _steering.AheadCount++;
                 RunOne(index, processor, view);
             }

@@ -90,6 +90,25 @@ public sealed class EvmDifferentialTests
     }
 
     /// <summary>
+    /// A distance past any block (the benchmark's way to measure the committer alone): the runner never runs, the
+    /// committer executes every transaction, and widening the distance does not overflow.
+    /// </summary>
+    [Theory]
+    [InlineData(20_000)]
+    [InlineData(int.MaxValue)]
+    public void A_distance_past_the_block_leaves_every_transaction_to_the_committer(int distance)
+    {
+        var workload = Tests.Evm.Workloads.Create("erc20", 200, 100, seed: 1);
+        var expected = new SequentialBlockExecutor().Execute(workload.Block, workload.PreState);
+        using var parallel = RunAheadExecutor(distance);
+        var actual = parallel.Execute(workload.Block, workload.PreState);
+        BlockComparison.AssertSame(expected, actual, $"distance {distance}");
+        Assert.Equal(BlockExecutionMode.RunAhead, actual.Stats!.Mode);
+        Assert.Equal(0, actual.Stats.Validations);
+        Assert.Equal(200, actual.Stats.Executions);
+    }
+
+    /// <summary>
     /// One executor, block after block of different sizes and kinds: the run-ahead path keeps its tables, stamps and
     /// slots from one to the next, and none of the last block's shows through.
     /// </summary>
