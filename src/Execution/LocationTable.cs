@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Hyperion.Execution;
 
@@ -85,12 +86,11 @@ internal sealed class LocationTable<TKey, TValue>
             var slot = Volatile.Read(ref _slots[index]);
             if (slot is null)
             {
-                made ??= new LocationVersions<TKey, TValue>(key, hash, accumulatorTransactions);
+                made ??= Make(key, hash, accumulatorTransactions);
                 slot = Interlocked.CompareExchange(ref _slots[index], made, null);
                 if (slot is null)
                 {
-                    ClaimsOfThisThread().Add(made, _partitionHash is null ? hash : _partitionHash(key));
-                    return made;
+                    return Claimed(made);
                 }
             }
 
@@ -102,6 +102,24 @@ internal sealed class LocationTable<TKey, TValue>
             index = (index + 1) & (_slots.Length - 1);
         }
 
+        return Overflowed(key, hash, accumulatorTransactions);
+    }
+
+    /// <summary>A new location's versions, out of line: the first touch is once per location, the probe on every read.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static LocationVersions<TKey, TValue> Make(TKey key, int hash, int accumulatorTransactions) => new(key, hash, accumulatorTransactions);
+
+    /// <summary>Logs a location this thread just claimed a slot for (out of line, as the rest of the first touch).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LocationVersions<TKey, TValue> Claimed(LocationVersions<TKey, TValue> made)
+    {
+        ClaimsOfThisThread().Add(made, _partitionHash is null ? made.Hash : _partitionHash(made.Key));
+        return made;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LocationVersions<TKey, TValue> Overflowed(TKey key, int hash, int accumulatorTransactions)
+    {
         _overflowUsed = true;
         return _overflow.GetOrAdd(key, static (key, state) => new LocationVersions<TKey, TValue>(key, state.hash, state.accumulatorTransactions), (hash, accumulatorTransactions));
     }

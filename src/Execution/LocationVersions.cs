@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Hyperion.Core.Threading;
 
@@ -78,13 +79,17 @@ internal sealed partial class LocationVersions<TKey, TValue>
     /// does not change during the block, so racing first readers read the same value; one of them stores it, and the
     /// flag is set after the value, so that a reader that sees the flag sees the whole value.
     /// </summary>
-    private TValue PreState(IPreStateReader<TKey, TValue> preState)
-    {
-        if (Volatile.Read(ref _preStateKnown) == 2)
-        {
-            return _preStateValue;
-        }
+    private TValue PreState(IPreStateReader<TKey, TValue> preState) =>
+        Volatile.Read(ref _preStateKnown) == 2 ? _preStateValue : FirstPreState(preState);
 
+    /// <summary>
+    /// The first read of the pre-state, out of line: it is once per location, and inlined into every read (the pre-state
+    /// reader, an overlay and a trie, inlined with it) it made the execution view's read a two-kilobyte frame, zeroed on
+    /// every call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TValue FirstPreState(IPreStateReader<TKey, TValue> preState)
+    {
         // A reader that throws stores nothing (its transaction fails with the exception, and validation reads again).
         var value = preState.Read(Key);
         if (Interlocked.CompareExchange(ref _preStateKnown, 1, 0) == 0)
