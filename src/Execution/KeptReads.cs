@@ -61,7 +61,7 @@ internal sealed class KeptReads<TKey, TValue>
                 values[resolved++] = read.Value;
             }
 
-            reads[position++] = new KeptRead(location, read.Version, read.Kind, valueIndex);
+            reads[position++] = new KeptRead(location, read.Version, location.Hash, read.Kind, valueIndex);
         }
 
         return new KeptReads<TKey, TValue>(reads, values);
@@ -73,9 +73,12 @@ internal sealed class KeptReads<TKey, TValue>
     /// <summary>The versions of <paramref name="key"/> if it was read, or null.</summary>
     public LocationVersions<TKey, TValue>? LocationOf(TKey key)
     {
+        // The hashes kept beside the reads rule out the other locations without touching them: each is an object of its
+        // own, often last written by another worker, and a transaction looks up each of its writes here.
+        var hash = EqualityComparer<TKey>.Default.GetHashCode(key);
         foreach (ref readonly var read in _reads.AsSpan())
         {
-            if (EqualityComparer<TKey>.Default.Equals(read.Location.Key, key))
+            if (read.Hash == hash && EqualityComparer<TKey>.Default.Equals(read.Location.Key, key))
             {
                 return read.Location;
             }
@@ -84,6 +87,33 @@ internal sealed class KeptReads<TKey, TValue>
         return null;
     }
 
-    /// <summary>One kept read: where, how it is checked again, the version seen, and where its value is when it has one.</summary>
-    internal readonly record struct KeptRead(LocationVersions<TKey, TValue> Location, TransactionVersion Version, CapturedReadKind Kind, int ValueIndex);
+    /// <summary>
+    /// One kept read: where (and the location's hash), how it is checked again, the version seen, and where its value is
+    /// when it has one. The kind and the value's index share a word (the index is not negative, the other kinds are), so
+    /// that a read stays 24 bytes with its hash.
+    /// </summary>
+    internal readonly struct KeptRead
+    {
+        private readonly int _valueIndexOrKind;
+
+        public KeptRead(LocationVersions<TKey, TValue> location, TransactionVersion version, int hash, CapturedReadKind kind, int valueIndex)
+        {
+            Location = location;
+            Version = version;
+            Hash = hash;
+            _valueIndexOrKind = kind == CapturedReadKind.Resolved ? valueIndex : -1 - (int)kind;
+        }
+
+        public LocationVersions<TKey, TValue> Location { get; }
+
+        public TransactionVersion Version { get; }
+
+        /// <summary>The location's hash (<see cref="LocationVersions{TKey, TValue}.Hash"/>).</summary>
+        public int Hash { get; }
+
+        public CapturedReadKind Kind => _valueIndexOrKind >= 0 ? CapturedReadKind.Resolved : (CapturedReadKind)(-1 - _valueIndexOrKind);
+
+        /// <summary>Where the value of a <see cref="CapturedReadKind.Resolved"/> read is; -1 for the other kinds.</summary>
+        public int ValueIndex => Math.Max(_valueIndexOrKind, -1);
+    }
 }

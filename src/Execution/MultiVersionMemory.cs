@@ -192,9 +192,11 @@ public sealed class MultiVersionMemory<TKey, TValue>
     {
         foreach (ref readonly var read in reads.Reads)
         {
+            // A kept read always has its location, so the key (needed only to read the pre-state of a location not made
+            // yet) is not copied out of it: it lies on other cache lines of the object than the versions checked here.
             var valid = read.Kind == CapturedReadKind.Resolved
-                ? IsStillValid(read.Location.Key, read.Location, transactionIndex, read.Kind, read.Version, reads.ResolvedValue(read))
-                : IsStillValid(read.Location.Key, read.Location, transactionIndex, read.Kind, read.Version, default!);
+                ? IsStillValid(default!, read.Location, transactionIndex, read.Kind, read.Version, reads.ResolvedValue(read))
+                : IsStillValid(default!, read.Location, transactionIndex, read.Kind, read.Version, default!);
             if (!valid)
             {
                 return false;
