@@ -49,8 +49,8 @@ for (var run = 0; run < options.Warmup + options.Repeat; run++)
     // Decoding (when senders are to be recovered in the run) happens here, before the clock starts.
     var sequentialBlock = BlockFor(workload.Block);
     var parallelBlock = BlockFor(workload.Block);
-    var (sequentialMs, sequentialCpu, sequentialGc) = Time(() => sequentialResult = sequential.Execute(sequentialBlock, workload.PreState));
-    var (parallelMs, parallelCpu, parallelGc) = Time(() => parallelResult = parallel.Execute(parallelBlock, workload.PreState));
+    var (sequentialMs, sequentialCpu, sequentialGc) = Time(() => sequentialResult = sequential.Execute(sequentialBlock, workload.PreState), options.Verbose);
+    var (parallelMs, parallelCpu, parallelGc) = Time(() => parallelResult = parallel.Execute(parallelBlock, workload.PreState), options.Verbose);
     if (options.Verbose)
     {
         Console.Error.WriteLine(string.Create(
@@ -81,22 +81,25 @@ EvmBlock BlockFor(EvmBlock block) => options.RecoverSenders
     : block;
 
 // Wall-clock and process CPU milliseconds of one run, after a collection so that no run pays for another's garbage,
-// with what the run allocated and the collections it caused (the garbage collector stops every worker).
-static (double WallMs, double CpuMs, string Gc) Time(Action run)
+// with what the run allocated and the collections it caused (the garbage collector stops every worker), and with
+// --verbose its page faults: only then, because reading them (/proc/self/stat) before the clock started slowed the
+// parallel transfers block that followed, by about half a millisecond in every pair (8.8–10.1 against 8.2–9.0 ms on
+// two cores; 3.0–3.8 against 2.5–2.8 ms at sixteen threads on the lent host). Why is not known.
+static (double WallMs, double CpuMs, string Gc) Time(Action run, bool countPageFaults)
 {
     GC.Collect();
     GC.WaitForPendingFinalizers();
+    var faults = countPageFaults ? MinorPageFaults() : 0;
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var allocated = GC.GetTotalAllocatedBytes(precise: false);
     var collections = GC.CollectionCount(0);
     var pauses = GC.GetTotalPauseDuration();
-    var faults = MinorPageFaults();
     var started = Stopwatch.GetTimestamp();
     run();
     var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     var gc = string.Create(
         CultureInfo.InvariantCulture,
-        $"{(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F1} MB, {GC.CollectionCount(0) - collections} gen0 GCs, paused {(GC.GetTotalPauseDuration() - pauses).TotalMilliseconds:F1} ms, {MinorPageFaults() - faults} page faults");
+        $"{(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F1} MB, {GC.CollectionCount(0) - collections} gen0 GCs, paused {(GC.GetTotalPauseDuration() - pauses).TotalMilliseconds:F1} ms{(countPageFaults ? $", {MinorPageFaults() - faults} page faults" : "")}");
     return (wall, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds, gc);
 }
 
