@@ -15,6 +15,12 @@
 # and keeps its five Hyperion assemblies (about 0.6 MB) in artifacts/variants/<rev>; carry artifacts/variants with
 # the pack, and there `scaling.sh --compare [workload threads pairs]` (default: transfers and amm-many-pools, the
 # processor count, 3 pairs) runs the pack's build and each variant (its assemblies over the pack's runtime) in turn.
+#
+# Profiling there (the lent hosts have no perf): `scaling.sh --perf-bundle` here packs this machine's perf, its
+# libraries and their loader into artifacts/perf-bundle.tgz (about 11 MB, git-ignored); carry it with the pack, and there
+# `scaling.sh --profile [workload threads]` (default: amm-many-pools, the processor count) records the pack's build
+# under perf (call graphs, 1 kHz a thread; the runtime writes its JIT symbol map) and leaves `perf script` output,
+# compressed, in $OUT (or artifacts/): fold it here by thread and frame.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -32,6 +38,35 @@ if [ "${1:-}" = "--variant" ]; then
   fi
   git worktree remove --force "$tree"
   exit "$status"
+fi
+
+if [ "${1:-}" = "--perf-bundle" ]; then
+  perf=$(command -v perf) || { echo "No perf on this machine to bundle." >&2; exit 2; }
+  bundle=$(mktemp -d)
+  mkdir -p "$bundle/perf/lib" artifacts
+  cp "$perf" "$bundle/perf/perf"
+  ldd "$perf" | awk '$3 ~ /^\// {print $3}' | while read -r library; do cp -L "$library" "$bundle/perf/lib/"; done
+  cp -L /lib64/ld-linux-x86-64.so.2 "$bundle/perf/"
+  tar czf artifacts/perf-bundle.tgz -C "$bundle" perf
+  rm -rf "$bundle"
+  ls -l artifacts/perf-bundle.tgz
+  exit 0
+fi
+
+if [ "${1:-}" = "--profile" ]; then
+  [ -f "$pack" ] && [ -f artifacts/perf-bundle.tgz ] || { echo "Needs $pack and artifacts/perf-bundle.tgz: make them with --pack and --perf-bundle (and carry both)." >&2; exit 2; }
+  work=$(mktemp -d)
+  tar xzf "$pack" -C "$work" && tar xzf artifacts/perf-bundle.tgz -C "$work"
+  workload=${2:-amm-many-pools}
+  threads=${3:-$(nproc)}
+  output=${OUT:-artifacts}/profile-$workload-$threads.txt.gz
+  perf() { "$work/perf/ld-linux-x86-64.so.2" --library-path "$work/perf/lib" "$work/perf/perf" "$@"; }
+  DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 perf record -g -e cpu-clock -F 1000 -o "$work/perf.data" \
+    "$work/execution-bench/Hyperion.Execution.Benchmarks" --workload "$workload" --txs 10000 --accounts 10000 --threads "$threads" --repeat 20
+  perf script -i "$work/perf.data" -F tid,ip,sym 2> /dev/null | gzip -1 > "$output"
+  rm -rf "$work"
+  ls -l "$output"
+  exit 0
 fi
 
 if [ "${1:-}" = "--compare" ]; then
