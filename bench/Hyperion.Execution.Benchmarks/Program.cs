@@ -103,8 +103,8 @@ static (double WallMs, double CpuMs, string Gc) Time(Action run, bool countPageF
     return (wall, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds, gc);
 }
 
-// The process's minor page faults so far (Linux's /proc/self/stat, field 10; 0 elsewhere): first touches of memory the
-// garbage collector handed back to the system, which cost every worker a trip through the kernel's page-table lock.
+// The process's minor page faults so far (Linux's /proc/self/stat, field 10; 0 elsewhere): first touches of fresh pages,
+// which at sixteen workers mostly wait on the kernel's page-table lock (the third 16-core session's profile).
 static long MinorPageFaults()
 {
     try
