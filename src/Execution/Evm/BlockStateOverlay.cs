@@ -378,6 +378,15 @@ public sealed class BlockStateOverlay : IStateReader
         private readonly Dictionary<Address, AccountChange>[] _accounts;
         private readonly HashSet<Address>[] _slotted;
 
+        // Per part, its accounts with slots sorted by the part of the changes that holds them (their home): home h's are
+        // _slottedByHome[part][_homeStarts[part][h].._homeStarts[part][h + 1]]. Without them every home scanned every
+        // part's accounts, the parts' count times the work (and a closure each) when all the workers convert at once.
+        private readonly Address[][] _slottedByHome;
+        private readonly int[][] _homeStarts;
+
+        // What a part that wrote none of an account's slots contributes to the view over its slot maps; never written.
+        private static readonly Dictionary<UInt256, UInt256> NoSlots = [];
+
         public FinalPartsConversion(BlockStateOverlay overlay, IReadOnlyList<FinalChanges> parts, Func<Address, UInt256, int> slotPartitionHash)
         {
             _overlay = overlay;
@@ -385,13 +394,16 @@ public sealed class BlockStateOverlay : IStateReader
             _slotPartitionHash = slotPartitionHash;
             _accounts = new Dictionary<Address, AccountChange>[parts.Count];
             _slotted = new HashSet<Address>[parts.Count];
+            _slottedByHome = new Address[parts.Count][];
+            _homeStarts = new int[parts.Count][];
         }
 
         public int Parts => _parts.Count;
 
         /// <summary>
         /// Whether the part's values can become changes as they are: false when an account's storage was wiped in the block
-        /// (its slots are picked by generation) or an account the system call gave slots gets slots from the part.
+        /// (its slots are picked by generation) or an account the system call gave slots gets slots from the part. A part
+        /// that can has its accounts with slots sorted by home for <see cref="Convert"/>.
         /// </summary>
         public bool CanTake(int part)
         {
@@ -410,7 +422,35 @@ public sealed class BlockStateOverlay : IStateReader
                 }
             }
 
+            SortByHome(part);
             return true;
+        }
+
+        /// <summary>The part's accounts with slots, sorted by their home (a counting sort: two passes over them).</summary>
+        private void SortByHome(int part)
+        {
+            var storage = _parts[part].Storage;
+            var homes = _parts.Count;
+            var starts = new int[homes + 1];
+            foreach (var (address, _) in storage)
+            {
+                starts[PartOf(address, homes) + 1]++;
+            }
+
+            for (var home = 0; home < homes; home++)
+            {
+                starts[home + 1] += starts[home];
+            }
+
+            var sorted = new Address[storage.Count];
+            var next = starts[..homes]; // a copy: each home's next free place
+            foreach (var (address, _) in storage)
+            {
+                sorted[next[PartOf(address, homes)]++] = address;
+            }
+
+            _slottedByHome[part] = sorted;
+            _homeStarts[part] = starts;
         }
 
         /// <summary>
@@ -423,38 +463,34 @@ public sealed class BlockStateOverlay : IStateReader
             var parts = _parts;
             var accounts = new Dictionary<Address, AccountChange>(parts[home].Entries.Count + 16);
             var slotted = new HashSet<Address>();
-            foreach (var part in parts)
+            for (var part = 0; part < parts.Count; part++)
             {
-                foreach (var (address, _) in part.Storage)
+                var starts = _homeStarts[part];
+                foreach (var address in _slottedByHome[part].AsSpan(starts[home], starts[home + 1] - starts[home]))
                 {
-                    if (PartOf(address, parts.Count) != home || !slotted.Add(address))
+                    if (!slotted.Add(address))
                     {
                         continue;
                     }
 
                     var entry = parts[home].Entries.TryGetValue(address, out var owned) ? owned : _overlay.PeekEntry(address);
-                    var slotMaps = new Dictionary<UInt256, UInt256>[parts.Count];
                     Dictionary<UInt256, UInt256>? onlyMap = null;
                     var holders = 0;
-                    for (var index = 0; index < parts.Count; index++)
+                    foreach (var holder in parts)
                     {
-                        if (parts[index].Storage.TryGetValue(address, out var writes) && writes.Slots.Count > 0)
+                        if (holder.Storage.TryGetValue(address, out var writes) && writes.Slots.Count > 0)
                         {
                             entry.HasNonZeroWrite |= writes.AnyNonZero;
                             onlyMap = writes.Slots;
                             holders++;
                         }
-
-                        slotMaps[index] = writes?.Slots ?? [];
                     }
 
-                    var owner = address;
-                    var slotPartitionHash = _slotPartitionHash;
                     IReadOnlyDictionary<UInt256, UInt256>? storage = holders switch
                     {
                         0 => entry.Storage,
                         1 => onlyMap,
-                        _ => new PartitionedDictionary<UInt256, UInt256>(slotMaps, slot => slotPartitionHash(owner, slot)),
+                        _ => SlotsAcrossParts(address),
                     };
 
                     if (ChangeOf(entry, storage) is { } change)
@@ -474,6 +510,19 @@ public sealed class BlockStateOverlay : IStateReader
 
             _slotted[home] = slotted;
             _accounts[home] = accounts;
+        }
+
+        /// <summary>A view over the slot maps of an account whose slots several parts wrote (each part holds its slots by the slot's hash).</summary>
+        private PartitionedDictionary<UInt256, UInt256> SlotsAcrossParts(Address owner)
+        {
+            var slotMaps = new Dictionary<UInt256, UInt256>[_parts.Count];
+            for (var index = 0; index < slotMaps.Length; index++)
+            {
+                slotMaps[index] = _parts[index].Storage.TryGetValue(owner, out var writes) ? writes.Slots : NoSlots;
+            }
+
+            var slotPartitionHash = _slotPartitionHash;
+            return new PartitionedDictionary<UInt256, UInt256>(slotMaps, slot => slotPartitionHash(owner, slot));
         }
 
         /// <summary>
