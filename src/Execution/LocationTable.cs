@@ -19,6 +19,10 @@ internal sealed class LocationTable<TKey, TValue>
     /// <summary>Slots probed before a location goes to the overflow dictionary.</summary>
     private const int MaxProbes = 32;
 
+    /// <summary>How many locations ahead a walk of a part prefetches, and how many cache lines of each (the object's size).</summary>
+    private const int PrefetchDistance = 8;
+    private const int LocationLines = 4;
+
     /// <summary>The most slots a table gets (16 M: 128 MiB); a bigger block spills into the overflow.</summary>
     private const int MaxCapacity = 1 << 24;
 
@@ -139,8 +143,16 @@ internal sealed class LocationTable<TKey, TValue>
             if (Volatile.Read(ref log.SortedParts) == parts)
             {
                 var order = log.Order!;
-                for (var position = log.PartStarts![part]; position < log.PartStarts[part + 1]; position++)
+                var end = log.PartStarts![part + 1];
+                for (var position = log.PartStarts[part]; position < end; position++)
                 {
+                    // The part's locations lie scattered through the log's objects: the one a few places ahead is asked
+                    // for now, so that its lines arrive while the caller works on this one.
+                    if (position + PrefetchDistance < end)
+                    {
+                        CachePrefetch.Object(log.Locations[order[position + PrefetchDistance]], LocationLines);
+                    }
+
                     yield return log.Locations[order[position]];
                 }
 

@@ -45,6 +45,10 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     // Sorting the claim logs by part once the scheduler is done (claimed items, see WorkerSteps).
     private int _sortNext;
     private int _sortDone;
+
+    // Building the final values' parts, once the claim logs are sorted (items too).
+    private int _partNext;
+    private int _partDone;
     private int _workersRemaining;
     private volatile bool _halted;
     private volatile bool _fallBackToSequential;
@@ -109,19 +113,20 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
                 WorkerSteps.NoteStart(ref _lastWorkerStarted);
                 Work(workerIndex);
 
-                // Every worker leaves the loop once the scheduler is done, so they gather the result together, and the
-                // executor turns each part into its own changes on the same worker.
+                // Every worker leaves the loop once the scheduler is done, so they gather the result together: the final
+                // values in parts, and the executor turns each part into its own changes on the worker that built it.
                 if (_scheduler.IsDone && !_halted)
                 {
-                    // What is left (every worker's final part, then the result) is short: the waiting caller may wake.
+                    // What is left (the final parts, then the result) is short: the waiting caller may wake.
                     Interlocked.CompareExchange(ref _schedulerDoneAt, Stopwatch.GetTimestamp(), 0);
                     Wake.Signal();
 
-                    // The claim logs sorted by part first (a log an item), so that no part scans them all.
-                    if (WorkerSteps.Run(this, ref _sortNext, ref _sortDone, _memory.ClaimLogCount, static (run, log) => run._memory.SortForParts(log, run._activeWorkers), Halted)
-                        && !_executor.CompleteFinalPart(new FinalValuesPart<TKey, TValue>(_memory, workerIndex, _activeWorkers)))
+                    // The claim logs sorted by part first (a log an item), so that no part scans them all; then the parts,
+                    // taken as items too: a worker that leaves the loop late (its last execution, a page fault, a
+                    // preemption) no longer holds up the part with its number, which another worker takes instead.
+                    if (WorkerSteps.Run(this, ref _sortNext, ref _sortDone, _memory.ClaimLogCount, static (run, log) => run._memory.SortForParts(log, run._finalParts.Length), Halted))
                     {
-                        _finalParts[workerIndex] = _memory.FinalValues(workerIndex, _activeWorkers);
+                        WorkerSteps.Run(this, ref _partNext, ref _partDone, _finalParts.Length, static (run, part) => run.BuildFinalPart(part), Halted);
                     }
                 }
 
@@ -138,6 +143,15 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         if (Interlocked.Decrement(ref _workersRemaining) == 0)
         {
             Complete();
+        }
+    }
+
+    /// <summary>Part <paramref name="part"/> of the final values: the executor's own changes, or the values themselves when it takes none.</summary>
+    private void BuildFinalPart(int part)
+    {
+        if (!_executor.CompleteFinalPart(new FinalValuesPart<TKey, TValue>(_memory, part, _finalParts.Length)))
+        {
+            _finalParts[part] = _memory.FinalValues(part, _finalParts.Length);
         }
     }
 
