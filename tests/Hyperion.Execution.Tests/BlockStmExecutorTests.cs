@@ -211,6 +211,35 @@ public sealed class BlockStmExecutorTests
         Assert.Equal(37, Assert.Throws<TransactionExecutionException>(() => SequentialExecutor.Execute(60, block, EmptyPreState)).TransactionIndex);
     }
 
+    [Theory]
+    [InlineData(new int[0], -1)]
+    [InlineData(new[] { 2_900, 1_500 }, 1_500)]
+    [InlineData(new[] { 749, 750, 2_999 }, 749)]
+    public void A_large_block_gathers_every_output_in_order_or_fails_with_its_lowest_failure(int[] failing, int lowest)
+    {
+        // 3,000 transactions on 4 workers: the outputs are gathered in 4 stripes of 750, so failures sit at stripe edges
+        // and in stripes above one another.
+        using var executor = Parallel(threads: 4);
+        var block = new DelegateExecutor((index, view) =>
+        {
+            var value = view.Read(index % 97);
+            var writes = new WriteSet<int, long>();
+            writes.Write(index % 97, value + index);
+            return failing.Contains(index) ? throw new InvalidOperationException($"boom {index}") : new(writes, value * 10_000 + index);
+        });
+
+        if (lowest < 0)
+        {
+            var result = executor.ExecuteBlock(3_000, block, EmptyPreState);
+            Assert.Equal(SequentialExecutor.Execute(3_000, block, EmptyPreState).Outputs, result.Outputs);
+            return;
+        }
+
+        var failure = Assert.Throws<TransactionExecutionException>(() => executor.ExecuteBlock(3_000, block, EmptyPreState));
+        Assert.Equal(lowest, failure.TransactionIndex);
+        Assert.Equal($"boom {lowest}", failure.InnerException?.Message);
+    }
+
     [Fact]
     public async Task Cancelling_stops_the_block()
     {
