@@ -16,6 +16,17 @@ public sealed class LogsBloom
     {
         ArgumentNullException.ThrowIfNull(logs);
         var bloom = new LogsBloom();
+        if (logs is IReadOnlyList<LogEntry> list)
+        {
+            // A transaction's logs come as a list: indexed, without an enumerator object for every transaction.
+            for (var index = 0; index < list.Count; index++)
+            {
+                bloom.Add(list[index]);
+            }
+
+            return bloom;
+        }
+
         foreach (var log in logs)
         {
             bloom.Add(log);
@@ -28,9 +39,10 @@ public sealed class LogsBloom
     {
         ArgumentNullException.ThrowIfNull(log);
         AddValue(log.Address.Bytes);
-        foreach (var topic in log.Topics)
+        var topics = log.Topics;
+        for (var index = 0; index < topics.Count; index++)
         {
-            AddValue(topic.Bytes);
+            AddValue(topics[index].Bytes);
         }
     }
 

@@ -14,7 +14,8 @@ internal static class WriteSetTranslator
     /// <summary>Fills <paramref name="result"/> (empty: a worker's own, reused) with the location writes of <paramref name="writes"/>.</summary>
     public static void Translate(TransactionWriteSet writes, StateViewReader reads, BlockCodeStore code, WriteSet<EvmLocation, EvmValue> result)
     {
-        foreach (var write in writes.Accounts)
+        // As spans: the lists come as interfaces (arrays underneath), and an enumerator each was an object every transaction.
+        foreach (ref readonly var write in ListSpan.Of(writes.Accounts))
         {
             // The EVM loads every account before it writes it, so the read is there.
             if (!reads.TryGetRead(write.Address, out var read))
@@ -55,7 +56,7 @@ internal static class WriteSetTranslator
             }
         }
 
-        foreach (var write in writes.Storage)
+        foreach (ref readonly var write in ListSpan.Of(writes.Storage))
         {
             // Written in the account's generation as this transaction leaves it (a creation starts a new one).
             var generation = result.TryGet(EvmLocation.Account(write.Address), out var account)
