@@ -58,13 +58,20 @@ public sealed record BlockExecutionStats
     /// </summary>
     public TimeSpan? LastWorkerStarted { get; init; }
 
-    /// <summary>Block-STM: from the block's start to the scheduler's done (the rest is the final values).</summary>
+    /// <summary>Block-STM: from the block's start to the scheduler's done (the rest is the final values and the executor's end).</summary>
     public TimeSpan? SchedulerDone { get; init; }
+
+    /// <summary>Block-STM: from the block's start to the final values' parts and the outputs all built (then the executor's end, if it has one).</summary>
+    public TimeSpan? FinalValuesDone { get; init; }
 
     /// <summary>From the engine's start of the block to its result.</summary>
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>The EVM executor's end of a Block-STM block: its receipts and state changes (BlockFinish), after <see cref="Elapsed"/>.</summary>
+    /// <summary>
+    /// The EVM executor's end of a Block-STM block: its receipts and state changes (BlockFinish), from when it was made
+    /// to the block's result. Run by the workers as the block's last step, it lies within <see cref="Elapsed"/> (after
+    /// <see cref="FinalValuesDone"/>); after a fall back to sequential execution, it follows it.
+    /// </summary>
     public TimeSpan? Finish { get; init; }
 
     /// <summary>

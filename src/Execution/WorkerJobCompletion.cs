@@ -16,6 +16,9 @@ internal sealed class WorkerJobCompletion(int workers)
     /// <summary>Whether a worker has failed (the others may stop early).</summary>
     public bool HasFailed => Volatile.Read(ref _failure) is not null;
 
+    /// <summary>The first failure a worker reported, or null.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
     /// <summary>Keeps the first failure.</summary>
     public void Fail(Exception failure) => Interlocked.CompareExchange(ref _failure, failure, null);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Hyperion.Evm;
 
 namespace Hyperion.Execution.Evm;
@@ -19,7 +20,7 @@ namespace Hyperion.Execution.Evm;
 /// serial receipt walk on the calling thread, which names the first failure as every executor does; a part that
 /// cannot be taken as it is leaves the changes to the overlay's merge.
 /// </remarks>
-internal sealed class BlockFinish : IWorkerJob
+internal sealed class BlockFinish : IWorkerJob, IBlockEndSteps
 {
     private readonly EvmBlock _block;
     private readonly EvmSpec _spec;
@@ -70,7 +71,23 @@ internal sealed class BlockFinish : IWorkerJob
 
     private static readonly Func<BlockFinish, bool> Failed = static finish => finish._completion.HasFailed;
 
+    /// <summary>When the finish was made (a Stopwatch timestamp): where its time starts.</summary>
+    public long CreatedAt { get; } = Stopwatch.GetTimestamp();
+
+    public Exception? Failure => _completion.Failure;
+
+    /// <summary>As a job of its own: every worker of the pool runs the steps, and the last one completes it.</summary>
     public void Run(int workerIndex)
+    {
+        RunSteps();
+        _completion.WorkerDone();
+    }
+
+    /// <summary>
+    /// The steps, on one worker: as a job of its own (<see cref="Run"/>), or as the end of the Block-STM block that made
+    /// it (<see cref="IBlockEnd{TOutput}"/>), whose workers run it before they leave the block.
+    /// </summary>
+    public void RunSteps()
     {
         try
         {
@@ -83,8 +100,6 @@ internal sealed class BlockFinish : IWorkerJob
         {
             _completion.Fail(failure);
         }
-
-        _completion.WorkerDone();
     }
 
     public void Abandon(Exception reason) => _completion.Abandon(reason);

@@ -5,7 +5,7 @@ namespace Hyperion.Execution.Evm;
 /// runs on the calling thread's EVM over a reader that goes through the engine's view, and its final writes come
 /// back as location writes with lazy credits (the coinbase's tip, a plain transfer's recipient) as deltas.
 /// </summary>
-public sealed class EvmTransactionExecutor : ITransactionExecutor<EvmLocation, EvmValue, TransactionOutcome>
+public sealed class EvmTransactionExecutor : ITransactionExecutor<EvmLocation, EvmValue, TransactionOutcome>, IBlockEnd<TransactionOutcome>
 {
     private readonly EvmBlock _block;
     private readonly EvmWorkers _workers;
@@ -64,6 +64,39 @@ public sealed class EvmTransactionExecutor : ITransactionExecutor<EvmLocation, E
         changes[finalValues.Part] = LocationChangesApplier.BuildPart(_finalState, finalValues, _code);
         return true;
     }
+
+    /// <summary>
+    /// Whether the engine's workers build the block's receipts and changes (<see cref="BlockFinish"/>) as the last step
+    /// of a block that ends in parallel (<see cref="Finish"/>), instead of the caller submitting them as a job of their own.
+    /// </summary>
+    internal bool FinishOnWorkers { get; init; }
+
+    /// <summary>The finish the workers ran at the end of the block (<see cref="FinishOnWorkers"/>), or null when they did not.</summary>
+    internal BlockFinish? Finish { get; private set; }
+
+    /// <summary>The final changes <see cref="Finish"/> started from (those <see cref="TakeFinalChanges"/> gave it).</summary>
+    internal BlockStateOverlay.FinalChanges[]? FinishedFinalChanges { get; private set; }
+
+    IBlockEndSteps? IBlockEnd<TransactionOutcome>.StartBlockEnd(TransactionOutcome[] outputs, int workers)
+    {
+        if (!FinishOnWorkers)
+        {
+            return null;
+        }
+
+        FinishedFinalChanges = TakeFinalChanges();
+        Finish = new BlockFinish(_block, _workers.Spec, outputs, Conversion(FinishedFinalChanges), workers);
+        return Finish;
+    }
+
+    /// <summary>
+    /// The final changes as the block's changes part by part, or null when they cannot be (none were built, or
+    /// withdrawals credit accounts after the transactions: the overlay then takes the changes in).
+    /// </summary>
+    internal BlockStateOverlay.FinalPartsConversion? Conversion(BlockStateOverlay.FinalChanges[]? finalChanges) =>
+        finalChanges is not null && _finalState is not null && _block.Withdrawals.Count == 0
+            ? new BlockStateOverlay.FinalPartsConversion(_finalState, finalChanges, (address, slot) => PartitionHash(EvmLocation.Storage(address, slot)))
+            : null;
 
     /// <summary>
     /// The account changes the workers built from the final values, every part of them, or null when the block did not

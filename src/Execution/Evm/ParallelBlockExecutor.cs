@@ -106,7 +106,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         }
 
         var code = new BlockCodeStore(state);
-        var executor = new EvmTransactionExecutor(block, _workers, code, finalState: state);
+        var executor = new EvmTransactionExecutor(block, _workers, code, finalState: state) { FinishOnWorkers = true };
         BlockExecutionResult<EvmLocation, EvmValue, TransactionOutcome> executed;
         try
         {
@@ -123,15 +123,19 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
         // overlay takes them in, then the withdrawals, and the changes are collected from it; when the engine did not
         // finish in parallel, it applies the delta itself. A block the receipts find invalid throws from the result,
         // and the overlay is dropped with it.
-        var finalChanges = executor.TakeFinalChanges();
-        var conversion = finalChanges is not null && block.Withdrawals.Count == 0
-            ? new BlockStateOverlay.FinalPartsConversion(state, finalChanges, (address, slot) => executor.PartitionHash(EvmLocation.Storage(address, slot)))
-            : null;
-        var outcomes = executed.Outputs as TransactionOutcome[] ?? [.. executed.Outputs];
-        var finishStarted = Stopwatch.GetTimestamp();
-        var finish = new BlockFinish(block, spec, outcomes, conversion, _engine.ThreadCount);
-        _engine.Submit(finish);
-        finish.Wait();
+        // A block that ended in parallel had its finish run by the workers as the block's last step (the executor's
+        // IBlockEnd); one that fell back to sequential execution gets it here, as a job of its own.
+        var finish = executor.Finish;
+        var finalChanges = executor.FinishedFinalChanges;
+        if (finish is null)
+        {
+            finalChanges = executor.TakeFinalChanges();
+            var outcomes = executed.Outputs as TransactionOutcome[] ?? [.. executed.Outputs];
+            finish = new BlockFinish(block, spec, outcomes, executor.Conversion(finalChanges), _engine.ThreadCount);
+            _engine.Submit(finish);
+            finish.Wait();
+        }
+
         var (receipts, gasUsed, blobGasUsed, changes) = finish.Result();
         if (changes is null)
         {
@@ -148,7 +152,7 @@ public sealed class ParallelBlockExecutor : IEvmBlockExecutor, IDisposable
             changes = state.ToChanges();
         }
 
-        var stats = executed.Stats is { } engineStats ? engineStats with { Finish = Stopwatch.GetElapsedTime(finishStarted) } : null;
+        var stats = executed.Stats is { } engineStats ? engineStats with { Finish = Stopwatch.GetElapsedTime(finish.CreatedAt) } : null;
         return new EvmBlockResult(block, preState, changes, receipts, gasUsed, blobGasUsed, stats);
     }
 
