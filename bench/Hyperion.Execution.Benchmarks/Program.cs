@@ -42,6 +42,7 @@ using var parallel = new ParallelBlockExecutor(new BlockStmOptions
 
 var sequentialTimes = new List<double>();
 var parallelRuns = new List<(double Milliseconds, long ReExecutions)>();
+var parallelStats = new List<BlockExecutionStats>();
 EvmBlockResult? sequentialResult = null;
 EvmBlockResult? parallelResult = null;
 for (var run = 0; run < options.Warmup + options.Repeat; run++)
@@ -62,6 +63,10 @@ for (var run = 0; run < options.Warmup + options.Repeat; run++)
     {
         sequentialTimes.Add(sequentialMs);
         parallelRuns.Add((parallelMs, parallelResult!.Stats?.ReExecutions ?? 0));
+        if (parallelResult.Stats is { } stats)
+        {
+            parallelStats.Add(stats);
+        }
     }
 }
 
@@ -73,7 +78,21 @@ var rootsEqual = sequentialResult!.StateRoot == parallelResult!.StateRoot && seq
 Console.WriteLine(string.Create(
     CultureInfo.InvariantCulture,
     $"workload={options.Workload} txs={options.Transactions} threads={options.Threads} seq_ms={sequentialMedian:F1} par_ms={parallelMedian.Milliseconds:F1} speedup={sequentialMedian / parallelMedian.Milliseconds:F2} reexec={parallelMedian.ReExecutions} roots_equal={(rootsEqual ? "true" : "false")}"));
+if (options.Verbose && parallelStats.Count > 0)
+{
+    // Where the parallel block's time went, medians of the measured runs (a stage a run did not have is left out).
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"stages mode={parallelStats[^1].Mode} last_worker_started_ms={Median(parallelStats, static s => s.LastWorkerStarted)} scheduler_done_ms={Median(parallelStats, static s => s.SchedulerDone)} final_values_done_ms={Median(parallelStats, static s => s.FinalValuesDone)} elapsed_ms={Median(parallelStats, static s => s.Elapsed)} finish_ms={Median(parallelStats, static s => s.Finish)}"));
+}
+
 return rootsEqual ? 0 : 1;
+
+static string Median(List<BlockExecutionStats> runs, Func<BlockExecutionStats, TimeSpan?> stage)
+{
+    var times = runs.Select(stage).OfType<TimeSpan>().Select(static time => time.TotalMilliseconds).Order().ToList();
+    return times.Count == 0 ? "-" : times[times.Count / 2].ToString("F2", CultureInfo.InvariantCulture);
+}
 
 // The block as a run gets it: as built (senders known), or decoded afresh so that the run recovers every sender.
 EvmBlock BlockFor(EvmBlock block) => options.RecoverSenders

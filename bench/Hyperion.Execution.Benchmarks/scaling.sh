@@ -14,7 +14,8 @@
 # third from one process to the next): `scaling.sh --variant <rev>` here builds that commit in a temporary work tree
 # and keeps its five Hyperion assemblies (about 0.6 MB) in artifacts/variants/<rev>; carry artifacts/variants with
 # the pack, and there `scaling.sh --compare [workload threads pairs]` (default: transfers and amm-many-pools, the
-# processor count, 3 pairs) runs the pack's build and each variant (its assemblies over the pack's runtime) in turn.
+# processor count, 3 pairs) runs the pack's build and each variant (its assemblies over the pack's runtime) in turn;
+# with STAGES=1 each line is followed by the median stage timers (--verbose; per-run figures to $OUT or artifacts/).
 #
 # Profiling there (the lent hosts have no perf): `scaling.sh --perf-bundle` here packs this machine's perf, its
 # libraries and their loader into artifacts/perf-bundle.tgz (about 11 MB, git-ignored); carry it with the pack, and there
@@ -84,11 +85,20 @@ if [ "${1:-}" = "--compare" ]; then
   threads=${3:-$(nproc)}
   pairs=${4:-3}
   echo "processors=$(nproc) model=\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //' || true)\" builds=${#runs[@]}"
+  logs=${OUT:-artifacts}
+  mkdir -p "$logs"
   for workload in "${workloads[@]}"; do
-    for _ in $(seq 1 "$pairs"); do
+    for pair in $(seq 1 "$pairs"); do
       for run in "${runs[@]}"; do
         printf '%s ' "${run%%:*}"
-        "${run#*:}/Hyperion.Execution.Benchmarks" --workload "$workload" --txs 10000 --accounts 10000 --threads "$threads" --repeat 15 ${QUICK:+--warmup 2 --repeat 2}
+        if [ -n "${STAGES:-}" ]; then
+          # --verbose adds a line of median stage timers; each run's figures (and page faults) go to a log. Reading the
+          # page faults before every timed run slowed the transfers block by about 0.5 ms: not for the headline ratio.
+          "${run#*:}/Hyperion.Execution.Benchmarks" --workload "$workload" --txs 10000 --accounts 10000 --threads "$threads" --repeat 15 --verbose ${QUICK:+--warmup 2 --repeat 2} \
+            2> "$logs/compare-${run%%:*}-$workload-$threads-$pair.log"
+        else
+          "${run#*:}/Hyperion.Execution.Benchmarks" --workload "$workload" --txs 10000 --accounts 10000 --threads "$threads" --repeat 15 ${QUICK:+--warmup 2 --repeat 2}
+        fi
       done
     done
   done
