@@ -21,11 +21,6 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     private readonly MultiVersionMemory<TKey, TValue> _memory;
     private readonly Scheduler _scheduler;
     private readonly TxnLastInputOutput<TKey, TValue, TOutput> _lastInputOutput;
-    /// <summary>
-    /// Per transaction, whether it ran before; one cache line each (<see cref="ExecutedStride"/> ints), because
-    /// workers run neighbouring transactions at the same moment and would otherwise fight over shared lines.
-    /// </summary>
-    private readonly int[] _executedBefore;
 
     /// <summary>
     /// The final values, one part per active worker, built by the workers together once the block is done; a part the
@@ -65,7 +60,6 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     private volatile bool _halted;
     private volatile bool _fallBackToSequential;
     private Exception? _engineFailure;
-    private const int ExecutedStride = 16;
 
     /// <summary>How often a worker adds its counts to the shared ones that the dependency-chain watch reads.</summary>
     private const int PublishEvery = 8;
@@ -102,7 +96,6 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
             partitionHash: executor.PartitionHash);
         _scheduler = new Scheduler(transactionCount, Math.Max(1, _activeWorkers));
         _lastInputOutput = new TxnLastInputOutput<TKey, TValue, TOutput>(transactionCount);
-        _executedBefore = new int[transactionCount * ExecutedStride];
         _finalParts = new Dictionary<TKey, TValue>[Math.Max(1, _activeWorkers)];
         _outputs = new TOutput[transactionCount];
         _outputStripes = Math.Max(1, Math.Min(_activeWorkers, transactionCount / 256));
@@ -304,7 +297,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         {
             view.Begin(index);
             counters.Executions++;
-            if (Interlocked.Exchange(ref _executedBefore[index * ExecutedStride], 1) != 0)
+            if (_lastInputOutput.MarkExecuted(index))
             {
                 counters.ReExecutions++;
             }
@@ -472,7 +465,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         {
             for (var index = 0; index < _transactionCount; index++)
             {
-                rerunBySequential += _executedBefore[index * ExecutedStride];
+                rerunBySequential += _lastInputOutput.WasExecuted(index) ? 1 : 0;
             }
         }
 

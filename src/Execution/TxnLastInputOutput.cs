@@ -46,6 +46,16 @@ internal sealed class TxnLastInputOutput<TKey, TValue, TOutput>
         Volatile.Write(ref slot.Reads, reads);
     }
 
+    /// <summary>
+    /// Notes that the transaction is being executed; true when it had been before (a re-execution). Kept in the
+    /// transaction's slot, whose line the execution writes anyway: an array of its own cost a cache line per
+    /// transaction (so that neighbouring transactions' workers do not share one), 640 KB for a block of 10,000.
+    /// </summary>
+    public bool MarkExecuted(int transactionIndex) => Interlocked.Exchange(ref _slots[transactionIndex].Executed, 1) != 0;
+
+    /// <summary>Whether the transaction was ever executed (read once no worker runs).</summary>
+    public bool WasExecuted(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Executed) != 0;
+
     public KeptReads<TKey, TValue>? ReadSet(int transactionIndex) => Volatile.Read(ref _slots[transactionIndex].Reads);
 
     public TOutput Output(int transactionIndex) => _slots[transactionIndex].Output;
@@ -58,8 +68,10 @@ internal sealed class TxnLastInputOutput<TKey, TValue, TOutput>
         public KeptReads<TKey, TValue>? Reads;
         public Exception? Failure;
         public TOutput Output;
+        public int Executed;
 #pragma warning disable CS0169, IDE0051 // Padding: the next transaction's slot starts on another cache line.
-        private readonly long _padding0, _padding1, _padding2, _padding3, _padding4;
+        private readonly int _padding0;
+        private readonly long _padding1, _padding2, _padding3, _padding4;
 #pragma warning restore CS0169, IDE0051
     }
 }
