@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hyperion.Core.Threading;
 
 namespace Hyperion.Execution;
 
@@ -224,18 +225,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         {
             if (_lastInputOutput.Failure(index) is not null)
             {
-                var lowest = Volatile.Read(ref _lowestFailure);
-                while (index < lowest)
-                {
-                    var seen = Interlocked.CompareExchange(ref _lowestFailure, index, lowest);
-                    if (seen == lowest)
-                    {
-                        break;
-                    }
-
-                    lowest = seen;
-                }
-
+                AtomicMin.Lower(ref _lowestFailure, index);
                 return;
             }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Hyperion.Core.Threading;
 
 namespace Hyperion.Execution;
 
@@ -341,13 +342,13 @@ public sealed class Scheduler
 
     private void DecreaseExecutionIndex(int target)
     {
-        InterlockedMin(ref _executionIndex.Value, target);
+        AtomicMin.Lower(ref _executionIndex.Value, target);
         Interlocked.Increment(ref _decreaseCount.Value);
     }
 
     private void DecreaseValidationIndex(int target)
     {
-        InterlockedMin(ref _validationIndex.Value, target);
+        AtomicMin.Lower(ref _validationIndex.Value, target);
         Interlocked.Increment(ref _decreaseCount.Value);
     }
 
@@ -366,21 +367,6 @@ public sealed class Scheduler
             && observedDecreases == Volatile.Read(ref _decreaseCount.Value))
         {
             _done = true;
-        }
-    }
-
-    private static void InterlockedMin(ref int location, int value)
-    {
-        var current = Volatile.Read(ref location);
-        while (value < current)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
         }
     }
 
