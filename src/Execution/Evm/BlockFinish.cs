@@ -7,12 +7,14 @@ namespace Hyperion.Execution.Evm;
 /// The end of a block that Block-STM ran, on the engine's workers (idle by then) instead of the calling thread: the
 /// receipts in stripes, and the workers' parts of the final values turned into the block's changes part by part
 /// (<see cref="BlockStateOverlay.FinalPartsConversion"/>). On many cores these passes over the block were a serial tail
-/// after the parallel run; the receipts had also waited for a thread-pool thread to wake.
+/// after the parallel run; the receipts had also waited for a thread-pool thread to wake. The workers run it as the
+/// block's last step (<see cref="IBlockEnd{TOutput}"/>, <see cref="RunSteps"/>); after a fall back to sequential
+/// execution the caller submits it as a job of its own (<see cref="Run"/>).
 /// </summary>
 /// <remarks>
 /// Two steps of items that whichever workers are awake take (one that wakes late holds up only what it takes):
 /// <code>
-///   sums        stripe s's gas and blob gas          |  can part p be taken as it is?
+///   sums        stripe s's gas and blob gas          |  can part p be taken as it is? (then its accounts sorted by home)
 ///   ── step done ──
 ///   build       part p of the changes (if all can)   |  stripe s's receipts, cumulative gas from the stripes before
 /// </code>
