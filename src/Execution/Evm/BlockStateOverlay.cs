@@ -473,25 +473,39 @@ public sealed class BlockStateOverlay : IStateReader
                         continue;
                     }
 
+                    // The parts that wrote the account's slots, in one pass: the first one's map as it is, and a view over
+                    // all the parts' maps (made at the second) when there are more.
                     var entry = parts[home].Entries.TryGetValue(address, out var owned) ? owned : _overlay.PeekEntry(address);
-                    Dictionary<UInt256, UInt256>? onlyMap = null;
-                    var holders = 0;
-                    foreach (var holder in parts)
+                    Dictionary<UInt256, UInt256>? firstMap = null;
+                    Dictionary<UInt256, UInt256>[]? slotMaps = null;
+                    var firstHolder = -1;
+                    for (var holder = 0; holder < parts.Count; holder++)
                     {
-                        if (holder.Storage.TryGetValue(address, out var writes) && writes.Slots.Count > 0)
+                        if (!parts[holder].Storage.TryGetValue(address, out var writes) || writes.Slots.Count == 0)
                         {
-                            entry.HasNonZeroWrite |= writes.AnyNonZero;
-                            onlyMap = writes.Slots;
-                            holders++;
+                            continue;
                         }
+
+                        entry.HasNonZeroWrite |= writes.AnyNonZero;
+                        if (firstMap is null)
+                        {
+                            (firstMap, firstHolder) = (writes.Slots, holder);
+                            continue;
+                        }
+
+                        if (slotMaps is null)
+                        {
+                            slotMaps = new Dictionary<UInt256, UInt256>[parts.Count];
+                            Array.Fill(slotMaps, NoSlots);
+                            slotMaps[firstHolder] = firstMap;
+                        }
+
+                        slotMaps[holder] = writes.Slots;
                     }
 
-                    IReadOnlyDictionary<UInt256, UInt256>? storage = holders switch
-                    {
-                        0 => entry.Storage,
-                        1 => onlyMap,
-                        _ => SlotsAcrossParts(address),
-                    };
+                    IReadOnlyDictionary<UInt256, UInt256>? storage = slotMaps is not null
+                        ? SlotsAcrossParts(address, slotMaps)
+                        : firstMap ?? entry.Storage;
 
                     if (ChangeOf(entry, storage) is { } change)
                     {
@@ -513,14 +527,8 @@ public sealed class BlockStateOverlay : IStateReader
         }
 
         /// <summary>A view over the slot maps of an account whose slots several parts wrote (each part holds its slots by the slot's hash).</summary>
-        private PartitionedDictionary<UInt256, UInt256> SlotsAcrossParts(Address owner)
+        private PartitionedDictionary<UInt256, UInt256> SlotsAcrossParts(Address owner, Dictionary<UInt256, UInt256>[] slotMaps)
         {
-            var slotMaps = new Dictionary<UInt256, UInt256>[_parts.Count];
-            for (var index = 0; index < slotMaps.Length; index++)
-            {
-                slotMaps[index] = _parts[index].Storage.TryGetValue(owner, out var writes) ? writes.Slots : NoSlots;
-            }
-
             var slotPartitionHash = _slotPartitionHash;
             return new PartitionedDictionary<UInt256, UInt256>(slotMaps, slot => slotPartitionHash(owner, slot));
         }
