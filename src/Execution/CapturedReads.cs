@@ -60,10 +60,10 @@ public sealed class CapturedReads<TKey, TValue>
 
     public int Count => _reads.Count;
 
-    public bool TryGet(TKey key, out CapturedRead<TValue> read) => _reads.TryGetValue(key, out read);
+    public bool TryGet(in TKey key, out CapturedRead<TValue> read) => _reads.TryGetValue(key, out read);
 
     /// <summary>Records the first read of <paramref name="key"/>; a later one keeps the first.</summary>
-    public void Capture(TKey key, in CapturedRead<TValue> read)
+    public void Capture(in TKey key, in CapturedRead<TValue> read)
     {
         var position = _reads.Count;
         ref var slot = ref _reads.GetValueRefOrAddDefault(key, out var exists);
@@ -78,7 +78,7 @@ public sealed class CapturedReads<TKey, TValue>
     /// Records the first read of a location that <see cref="TryGet"/> just did not find (one search, not two), with
     /// the location's versions, which every later read of it and its validation use.
     /// </summary>
-    internal void CaptureNew(TKey key, in CapturedRead<TValue> read, LocationVersions<TKey, TValue> location)
+    internal void CaptureNew(in TKey key, in CapturedRead<TValue> read, LocationVersions<TKey, TValue> location)
     {
         var position = _reads.Count;
         _reads.AddNew(key, read);
@@ -89,7 +89,7 @@ public sealed class CapturedReads<TKey, TValue>
     internal LocationVersions<TKey, TValue>? LocationAt(int position) => _locations[position];
 
     /// <summary>The versions of <paramref name="key"/> if it was read and they were kept with the read, or null.</summary>
-    internal LocationVersions<TKey, TValue>? LocationOf(TKey key)
+    internal LocationVersions<TKey, TValue>? LocationOf(in TKey key)
     {
         var position = _reads.PositionOf(key);
         return position < 0 ? null : _locations[position];
@@ -105,6 +105,9 @@ public sealed class CapturedReads<TKey, TValue>
 
     /// <summary>A struct enumerator, so that validation allocates nothing.</summary>
     public SmallMap<TKey, CapturedRead<TValue>>.Enumerator GetEnumerator() => _reads.GetEnumerator();
+
+    /// <summary>The reads in the order they were made, in place (see <see cref="SmallMap{TKey, TValue}.Entries"/>).</summary>
+    internal ReadOnlySpan<SmallMap<TKey, CapturedRead<TValue>>.Entry> Entries => _reads.Entries;
 
     private void SetLocation(int position, LocationVersions<TKey, TValue>? location)
     {

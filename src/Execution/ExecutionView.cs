@@ -38,7 +38,7 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
         _reads.Clear();
     }
 
-    public bool TryRead(TKey key, out TValue value)
+    public bool TryRead(in TKey key, out TValue value)
     {
         if (IsSuspended)
         {
@@ -88,5 +88,5 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
         return true;
     }
 
-    public TValue Read(TKey key) => TryRead(key, out var value) ? value : throw _suspension;
+    public TValue Read(in TKey key) => TryRead(key, out var value) ? value : throw _suspension;
 }

@@ -28,9 +28,9 @@ public interface IStateView<TKey, TValue>
     int TransactionIndex { get; }
 
     /// <summary>The value of <paramref name="key"/> before this transaction; false when the transaction is suspended.</summary>
-    bool TryRead(TKey key, out TValue value);
+    bool TryRead(in TKey key, out TValue value);
 
     /// <summary>The value of <paramref name="key"/> before this transaction.</summary>
     /// <exception cref="TransactionSuspendedException">The transaction must wait for a lower one; return.</exception>
-    TValue Read(TKey key);
+    TValue Read(in TKey key);
 }

@@ -40,18 +40,18 @@ internal sealed class KeptReads<TKey, TValue>
 
         var reads = new KeptRead[captured.Count];
         var resolved = 0;
-        var position = 0;
-        foreach (var (_, read) in captured)
+        var entries = captured.Entries;
+        foreach (ref readonly var entry in entries)
         {
-            resolved += read.Kind == CapturedReadKind.Resolved ? 1 : 0;
-            position++;
+            resolved += entry.Value.Kind == CapturedReadKind.Resolved ? 1 : 0;
         }
 
         var values = resolved == 0 ? [] : new TValue[resolved];
         resolved = 0;
-        position = 0;
-        foreach (var (_, read) in captured)
+        var position = 0;
+        foreach (ref readonly var entry in entries)
         {
+            ref readonly var read = ref entry.Value;
             var location = captured.LocationAt(position)
                 ?? throw new InvalidOperationException("A read kept with its transaction must come with the location's versions.");
             var valueIndex = -1;
@@ -71,7 +71,7 @@ internal sealed class KeptReads<TKey, TValue>
     public TValue ResolvedValue(in KeptRead read) => _resolvedValues[read.ValueIndex];
 
     /// <summary>The versions of <paramref name="key"/> if it was read, or null.</summary>
-    public LocationVersions<TKey, TValue>? LocationOf(TKey key)
+    public LocationVersions<TKey, TValue>? LocationOf(in TKey key)
     {
         // The hashes kept beside the reads rule out the other locations without touching them: each is an object of its
         // own, often last written by another worker, and a transaction looks up each of its writes here.

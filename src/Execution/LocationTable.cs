@@ -53,7 +53,7 @@ internal sealed class LocationTable<TKey, TValue>
     }
 
     /// <summary>The location's versions, or null when no transaction has written it yet.</summary>
-    public LocationVersions<TKey, TValue>? Find(TKey key)
+    public LocationVersions<TKey, TValue>? Find(in TKey key)
     {
         var hash = EqualityComparer<TKey>.Default.GetHashCode(key);
         var index = Start(hash);
@@ -80,7 +80,7 @@ internal sealed class LocationTable<TKey, TValue>
     /// <summary>The location's versions, made (once, whichever thread gets there first) if it has none yet.</summary>
     /// <param name="key">The location.</param>
     /// <param name="accumulatorTransactions">Non-zero to make it an accumulator location (before any worker runs).</param>
-    public LocationVersions<TKey, TValue> GetOrAdd(TKey key, int accumulatorTransactions = 0)
+    public LocationVersions<TKey, TValue> GetOrAdd(in TKey key, int accumulatorTransactions = 0)
     {
         var hash = EqualityComparer<TKey>.Default.GetHashCode(key);
         var index = Start(hash);

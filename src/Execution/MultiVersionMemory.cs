@@ -97,10 +97,10 @@ public sealed class MultiVersionMemory<TKey, TValue>
         var written = writes.Count == 0 ? NothingWritten : new LocationVersions<TKey, TValue>[writes.Count];
         var position = 0;
         var wroteNewLocation = false;
-        foreach (var (key, operation) in writes)
+        foreach (ref readonly var write in writes.Operations)
         {
-            var location = reads?.LocationOf(key) ?? _locations.GetOrAdd(key);
-            location.Write(version, operation);
+            var location = reads?.LocationOf(write.Key) ?? _locations.GetOrAdd(write.Key);
+            location.Write(version, write.Value);
             written[position++] = location;
         }
 
@@ -160,7 +160,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// through them and keeps them with the read, so that validation and later reads do not search the table again.
     /// A location only ever read stays empty, which reads and validates as the pre-state.
     /// </summary>
-    internal LocationVersions<TKey, TValue> Locate(TKey key) => _locations.GetOrAdd(key);
+    internal LocationVersions<TKey, TValue> Locate(in TKey key) => _locations.GetOrAdd(key);
 
     /// <summary>As <see cref="Read"/>, at a location found with <see cref="Locate"/>.</summary>
     internal VersionedRead<TValue> ReadLocated(LocationVersions<TKey, TValue> location, int transactionIndex) => location.Read(transactionIndex, _preState);

@@ -110,12 +110,12 @@ public sealed class SequentialExecutor : IBlockExecutor
 
         public int TransactionIndex { get; set; }
 
-        public bool TryRead(TKey key, out TValue value)
+        public bool TryRead(in TKey key, out TValue value)
         {
             value = Read(key);
             return true;
         }
 
-        public TValue Read(TKey key) => _written.TryGetValue(key, out var value) ? value : _preState.Read(key);
+        public TValue Read(in TKey key) => _written.TryGetValue(key, out var value) ? value : _preState.Read(key);
     }
 }

@@ -25,12 +25,12 @@ public sealed class SmallMap<TKey, TValue>
 
     public int Count => _count;
 
-    public bool ContainsKey(TKey key) => IndexOf(key) >= 0;
+    public bool ContainsKey(in TKey key) => IndexOf(key) >= 0;
 
     /// <summary>The position of <paramref name="key"/> in insertion order, or -1.</summary>
-    internal int PositionOf(TKey key) => IndexOf(key);
+    internal int PositionOf(in TKey key) => IndexOf(key);
 
-    public bool TryGetValue(TKey key, out TValue value)
+    public bool TryGetValue(in TKey key, out TValue value)
     {
         var index = IndexOf(key);
         if (index < 0)
@@ -44,7 +44,7 @@ public sealed class SmallMap<TKey, TValue>
     }
 
     /// <summary>The value of <paramref name="key"/>, added as default if absent (<paramref name="exists"/> says which). Valid until the next add.</summary>
-    internal ref TValue GetValueRefOrAddDefault(TKey key, out bool exists)
+    internal ref TValue GetValueRefOrAddDefault(in TKey key, out bool exists)
     {
         var index = IndexOf(key);
         exists = index >= 0;
@@ -56,10 +56,10 @@ public sealed class SmallMap<TKey, TValue>
         return ref _entries[index].Value;
     }
 
-    internal void Set(TKey key, TValue value) => GetValueRefOrAddDefault(key, out _) = value;
+    internal void Set(in TKey key, in TValue value) => GetValueRefOrAddDefault(key, out _) = value;
 
     /// <summary>Adds a key the caller has just looked up and not found, without searching for it again.</summary>
-    internal void AddNew(TKey key, in TValue value)
+    internal void AddNew(in TKey key, in TValue value)
     {
         // Add may grow the array, so the index is taken before the array is read.
         var index = Add(key);
@@ -80,7 +80,14 @@ public sealed class SmallMap<TKey, TValue>
 
     public Enumerator GetEnumerator() => new(_entries, _count);
 
-    private int IndexOf(TKey key)
+    /// <summary>
+    /// The entries in insertion order, in place: a walk by reference, where the enumerator copies each key and value out
+    /// (twice, through a pair), which for the engine's location keys and values is over a hundred bytes an entry.
+    /// Valid until the next add or clear.
+    /// </summary>
+    internal ReadOnlySpan<Entry> Entries => new(_entries, 0, _count);
+
+    private int IndexOf(in TKey key)
     {
         if (_index is { Count: > 0 })
         {
@@ -99,7 +106,7 @@ public sealed class SmallMap<TKey, TValue>
         return -1;
     }
 
-    private int Add(TKey key)
+    private int Add(in TKey key)
     {
         if (_count == _entries.Length)
         {

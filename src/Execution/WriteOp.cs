@@ -3,7 +3,7 @@ namespace Hyperion.Execution;
 /// <summary>What a transaction did to one location: wrote a final <see cref="Value"/>, or a <see cref="Delta"/> to apply to whatever is below.</summary>
 public readonly record struct WriteOp<TValue>
 {
-    private WriteOp(TValue value, IDeltaOp<TValue>? delta)
+    private WriteOp(in TValue value, IDeltaOp<TValue>? delta)
     {
         Value = value;
         Delta = delta;
@@ -17,7 +17,7 @@ public readonly record struct WriteOp<TValue>
 
     public bool IsDelta => Delta is not null;
 
-    public static WriteOp<TValue> Write(TValue value) => new(value, null);
+    public static WriteOp<TValue> Write(in TValue value) => new(value, null);
 
     public static WriteOp<TValue> AddDelta(IDeltaOp<TValue> delta)
     {

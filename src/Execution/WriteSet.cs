@@ -24,9 +24,9 @@ public sealed class WriteSet<TKey, TValue>
 
     public int Count => _operations.Count;
 
-    public void Write(TKey key, TValue value) => _operations.Set(key, WriteOp<TValue>.Write(value));
+    public void Write(in TKey key, in TValue value) => _operations.Set(key, WriteOp<TValue>.Write(value));
 
-    public void AddDelta(TKey key, IDeltaOp<TValue> delta)
+    public void AddDelta(in TKey key, IDeltaOp<TValue> delta)
     {
         ArgumentNullException.ThrowIfNull(delta);
         ref var operation = ref _operations.GetValueRefOrAddDefault(key, out var exists);
@@ -45,13 +45,16 @@ public sealed class WriteSet<TKey, TValue>
         }
     }
 
-    public bool TryGet(TKey key, out WriteOp<TValue> operation) => _operations.TryGetValue(key, out operation);
+    public bool TryGet(in TKey key, out WriteOp<TValue> operation) => _operations.TryGetValue(key, out operation);
 
-    public bool ContainsKey(TKey key) => _operations.ContainsKey(key);
+    public bool ContainsKey(in TKey key) => _operations.ContainsKey(key);
 
     /// <summary>Forgets every operation, keeping the room, for the next execution on the same worker.</summary>
     public void Clear() => _operations.Clear();
 
     /// <summary>A struct enumerator in write order, so that walking a write set in the hot path allocates nothing.</summary>
     public SmallMap<TKey, WriteOp<TValue>>.Enumerator GetEnumerator() => _operations.GetEnumerator();
+
+    /// <summary>The operations in write order, in place (see <see cref="SmallMap{TKey, TValue}.Entries"/>).</summary>
+    internal ReadOnlySpan<SmallMap<TKey, WriteOp<TValue>>.Entry> Operations => _operations.Entries;
 }

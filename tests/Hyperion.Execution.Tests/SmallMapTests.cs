@@ -83,5 +83,15 @@ public sealed class SmallMapTests
         }
 
         Assert.Equal(order, enumerated);
+
+        // The entries in place (what the engine walks by reference) are the same, in the same order.
+        var inPlace = new List<int>();
+        foreach (ref readonly var entry in map.Entries)
+        {
+            Assert.Equal(model[entry.Key], entry.Value);
+            inPlace.Add(entry.Key);
+        }
+
+        Assert.Equal(order, inPlace);
     }
 }

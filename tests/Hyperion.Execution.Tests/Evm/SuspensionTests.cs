@@ -39,7 +39,7 @@ public sealed class SuspensionTests
 
         public int TransactionIndex => 1;
 
-        public bool TryRead(EvmLocation key, out EvmValue value)
+        public bool TryRead(in EvmLocation key, out EvmValue value)
         {
             if (Suspended || suspendOn(key))
             {
@@ -52,6 +52,6 @@ public sealed class SuspensionTests
             return true;
         }
 
-        public EvmValue Read(EvmLocation key) => TryRead(key, out var value) ? value : throw new TransactionSuspendedException();
+        public EvmValue Read(in EvmLocation key) => TryRead(key, out var value) ? value : throw new TransactionSuspendedException();
     }
 }
