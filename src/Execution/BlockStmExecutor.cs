@@ -15,6 +15,9 @@ public sealed class BlockStmExecutor : IBlockExecutor, IDisposable
 {
     private readonly DedicatedWorkerPool _pool;
 
+    /// <summary>The per-transaction arrays of parallel blocks, kept from one block to the next (see <see cref="BlockArrayShelf"/>).</summary>
+    private readonly BlockArrayShelf _arrays = new();
+
     public BlockStmExecutor(BlockStmOptions? options = null)
     {
         Options = options ?? new BlockStmOptions();
@@ -82,7 +85,7 @@ public sealed class BlockStmExecutor : IBlockExecutor, IDisposable
             return sequential.Completion;
         }
 
-        var parallel = new ParallelBlockRun<TKey, TValue, TOutput>(transactionCount, executor, preState, Options, _pool.ThreadCount, cancellationToken);
+        var parallel = new ParallelBlockRun<TKey, TValue, TOutput>(transactionCount, executor, preState, Options, _pool.ThreadCount, cancellationToken, _arrays);
         _pool.Submit(parallel);
         wake = parallel.Wake;
         return parallel.Completion;

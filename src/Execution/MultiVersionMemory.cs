@@ -28,7 +28,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
 
     // Per transaction, the locations its last incarnation wrote (the values are in the locations): what a new
     // incarnation compares its writes with, and what an abort marks as estimates, without searching the table.
-    private readonly LocationVersions<TKey, TValue>[]?[] _lastWrites;
+    private LocationVersions<TKey, TValue>[]?[] _lastWrites;
     private readonly int _transactionCount;
     private readonly int _expectedLocations;
     private readonly IPreStateReader<TKey, TValue> _preState;
@@ -50,6 +50,19 @@ public sealed class MultiVersionMemory<TKey, TValue>
         int expectedLocations = 0,
         IReadOnlyCollection<TKey>? accumulatorLocations = null,
         Func<TKey, int>? partitionHash = null)
+        : this(transactionCount, preState, valueComparer, expectedLocations, accumulatorLocations, partitionHash, arrays: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with the per-transaction array taken from <paramref name="arrays"/> when given (see <see cref="GiveBackArrays"/>).</summary>
+    internal MultiVersionMemory(
+        int transactionCount,
+        IPreStateReader<TKey, TValue> preState,
+        IEqualityComparer<TValue>? valueComparer,
+        int expectedLocations,
+        IReadOnlyCollection<TKey>? accumulatorLocations,
+        Func<TKey, int>? partitionHash,
+        BlockArrayShelf? arrays)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
         ArgumentNullException.ThrowIfNull(preState);
@@ -57,7 +70,8 @@ public sealed class MultiVersionMemory<TKey, TValue>
         _locations = new LocationTable<TKey, TValue>((int)Math.Max(expectedLocations, Math.Min(int.MaxValue, transactionCount * 4L)), partitionHash);
         _transactionCount = transactionCount;
         _expectedLocations = expectedLocations;
-        _lastWrites = new LocationVersions<TKey, TValue>[]?[transactionCount * LastWritesStride];
+        _lastWrites = arrays?.Take<LocationVersions<TKey, TValue>[]?>(transactionCount * LastWritesStride)
+            ?? new LocationVersions<TKey, TValue>[]?[transactionCount * LastWritesStride];
         _preState = preState;
         _valueComparer = valueComparer ?? EqualityComparer<TValue>.Default;
         if (transactionCount > 0 && accumulatorLocations is not null)
@@ -73,6 +87,17 @@ public sealed class MultiVersionMemory<TKey, TValue>
     }
 
     public int TransactionCount => _transactionCount;
+
+    /// <summary>
+    /// Gives the per-transaction array of last written locations to <paramref name="arrays"/> for a later block. Only once
+    /// no worker runs; the memory then takes no more writes (its final values, in the locations, stay readable).
+    /// </summary>
+    internal void GiveBackArrays(BlockArrayShelf arrays)
+    {
+        var lastWrites = _lastWrites;
+        _lastWrites = [];
+        arrays.Give(lastWrites, _transactionCount * LastWritesStride);
+    }
 
     /// <summary>
     /// Stores the writes of <paramref name="version"/> and removes the locations its previous incarnation wrote

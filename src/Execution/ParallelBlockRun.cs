@@ -62,6 +62,9 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
     private volatile bool _fallBackToSequential;
     private Exception? _engineFailure;
 
+    /// <summary>The engine's arrays kept across blocks (see <see cref="BlockArrayShelf"/>); null to make this block's own.</summary>
+    private readonly BlockArrayShelf? _arrays;
+
     /// <summary>How often a worker adds its counts to the shared ones that the dependency-chain watch reads.</summary>
     private const int PublishEvery = 8;
 
@@ -80,7 +83,8 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         IPreStateReader<TKey, TValue> preState,
         BlockStmOptions options,
         int poolSize,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        BlockArrayShelf? arrays = null)
     {
         _transactionCount = transactionCount;
         _executor = executor;
@@ -89,14 +93,17 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         _cancellation = cancellation;
         _activeWorkers = Math.Min(poolSize, transactionCount);
         _workersRemaining = poolSize;
+        _arrays = arrays;
         _memory = new MultiVersionMemory<TKey, TValue>(
             transactionCount,
             preState,
+            valueComparer: null,
             expectedLocations: (int)Math.Min(int.MaxValue / 2, (long)transactionCount * options.LocationsPerTransactionHint),
             accumulatorLocations: executor.AccumulatorLocations,
-            partitionHash: executor.PartitionHash);
-        _scheduler = new Scheduler(transactionCount, Math.Max(1, _activeWorkers));
-        _lastInputOutput = new TxnLastInputOutput<TKey, TValue, TOutput>(transactionCount);
+            partitionHash: executor.PartitionHash,
+            arrays);
+        _scheduler = new Scheduler(transactionCount, Math.Max(1, _activeWorkers), arrays);
+        _lastInputOutput = new TxnLastInputOutput<TKey, TValue, TOutput>(transactionCount, arrays);
         _finalParts = new Dictionary<TKey, TValue>[Math.Max(1, _activeWorkers)];
         _outputs = new TOutput[transactionCount];
         _outputStripes = Math.Max(1, Math.Min(_activeWorkers, transactionCount / 256));
@@ -413,7 +420,25 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         finally
         {
             Wake.Signal();
+            GiveBackArrays();
         }
+    }
+
+    /// <summary>
+    /// The per-transaction arrays go back to the engine for its next block, once every worker has left and the result is
+    /// out (the caller is not kept waiting for their clearing). Nothing of the result refers to them: the outputs are an
+    /// array of their own, and the final values are read from the locations.
+    /// </summary>
+    private void GiveBackArrays()
+    {
+        if (_arrays is null)
+        {
+            return;
+        }
+
+        _scheduler.GiveBackArrays(_arrays);
+        _lastInputOutput.GiveBackArrays(_arrays);
+        _memory.GiveBackArrays(_arrays);
     }
 
     private BlockExecutionResult<TKey, TValue, TOutput> CollectResult()

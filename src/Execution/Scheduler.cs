@@ -49,7 +49,7 @@ public sealed class Scheduler
     private const int MaxNextTaskAttempts = 64;
 
     private readonly int _transactionCount;
-    private readonly TransactionSlot[] _slots;
+    private TransactionSlot[] _slots;
 
     // Each shared counter on its own cache line: every worker hits them on every task.
     private PaddedCounter _executionIndex;
@@ -67,16 +67,30 @@ public sealed class Scheduler
     /// that hand out or end tasks. Workers may share a number (correct, only slower).
     /// </param>
     public Scheduler(int transactionCount, int workerCount = 1)
+        : this(transactionCount, workerCount, arrays: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with the transactions' slots taken from <paramref name="arrays"/> when given (see <see cref="GiveBackArrays"/>).</summary>
+    internal Scheduler(int transactionCount, int workerCount, BlockArrayShelf? arrays)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workerCount);
         _transactionCount = transactionCount;
         _activeTasks = new PaddedCounter[workerCount];
-        _slots = new TransactionSlot[transactionCount];
+        _slots = arrays?.Take<TransactionSlot>(transactionCount) ?? new TransactionSlot[transactionCount];
         _done = transactionCount == 0;
     }
 
     public int TransactionCount => _transactionCount;
+
+    /// <summary>Gives the transactions' slots to <paramref name="arrays"/> for a later block. Only once no worker runs; the scheduler is done with.</summary>
+    internal void GiveBackArrays(BlockArrayShelf arrays)
+    {
+        var slots = _slots;
+        _slots = [];
+        arrays.Give(slots, _transactionCount);
+    }
 
     /// <summary>The paper's done_marker: every transaction is executed and validated and no task is in flight.</summary>
     public bool IsDone => _done;

@@ -15,15 +15,30 @@ namespace Hyperion.Execution;
 internal sealed class TxnLastInputOutput<TKey, TValue, TOutput>
     where TKey : notnull
 {
-    private readonly Slot[] _slots;
+    private readonly int _transactionCount;
+    private Slot[] _slots;
 
-    public TxnLastInputOutput(int transactionCount)
+    /// <param name="transactionCount">The block's transactions.</param>
+    /// <param name="arrays">Where to take the slots from (and give them back to, <see cref="GiveBackArrays"/>); null to make them.</param>
+    public TxnLastInputOutput(int transactionCount, BlockArrayShelf? arrays = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
-        _slots = new Slot[transactionCount];
+        _transactionCount = transactionCount;
+        _slots = arrays?.Take<Slot>(transactionCount) ?? new Slot[transactionCount];
     }
 
-    public int TransactionCount => _slots.Length;
+    public int TransactionCount => _transactionCount;
+
+    /// <summary>
+    /// Gives the slots to <paramref name="arrays"/> for a later block (cleared there: the reads, outputs and failures they
+    /// hold are let go). Only once the block's result is out; nothing may read them afterwards.
+    /// </summary>
+    public void GiveBackArrays(BlockArrayShelf arrays)
+    {
+        var slots = _slots;
+        _slots = [];
+        arrays.Give(slots, _transactionCount);
+    }
 
     /// <summary>Records an execution that completed: its reads and its output (its writes are the multi-version memory's).</summary>
     public void RecordSuccess(int transactionIndex, KeptReads<TKey, TValue> reads, TOutput output)

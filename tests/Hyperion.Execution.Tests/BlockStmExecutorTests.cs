@@ -241,6 +241,44 @@ public sealed class BlockStmExecutorTests
     }
 
     [Fact]
+    public void Blocks_of_different_sizes_one_after_another_reuse_the_engines_arrays_and_each_gives_the_sequential_result()
+    {
+        // The engine keeps the scheduler's slots, the transactions' last inputs and outputs and their last writes from one
+        // block to the next: whatever a block leaves in them (suspensions, re-executions, a failure) must not reach the
+        // next one, shorter or longer. Every tenth transaction's first validation fails, so each block has aborts and
+        // re-executions in those arrays.
+        using var executor = new BlockStmExecutor(new BlockStmOptions
+        {
+            ThreadCount = 4,
+            SequentialBelowTransactionCount = 0,
+            FallBackOnDependencyChains = false,
+            InjectValidationFailure = (transaction, incarnation) => incarnation == 0 && transaction % 10 == 3,
+        });
+        foreach (var (count, keys, failAt) in new[] { (3_000, 7, -1), (400, 3, -1), (2_000, 5, 1_234), (3_500, 11, -1), (64, 2, -1) })
+        {
+            var block = new DelegateExecutor((index, view) =>
+            {
+                var value = view.Read(index % keys);
+                var writes = new WriteSet<int, long>();
+                writes.Write(index % keys, value + index + count);
+                return index == failAt ? throw new InvalidOperationException($"boom {index}") : new(writes, value);
+            });
+
+            if (failAt >= 0)
+            {
+                Assert.Equal(failAt, Assert.Throws<TransactionExecutionException>(() => executor.ExecuteBlock(count, block, EmptyPreState)).TransactionIndex);
+                continue;
+            }
+
+            var sequential = SequentialExecutor.Execute(count, block, EmptyPreState);
+            var result = executor.ExecuteBlock(count, block, EmptyPreState);
+            Assert.Equal(sequential.Outputs, result.Outputs);
+            Assert.Equal(sequential.StateDelta.OrderBy(p => p.Key), result.StateDelta.OrderBy(p => p.Key));
+            Assert.True(result.Stats.ReExecutions >= count / 10, $"{count} transactions: {result.Stats}");
+        }
+    }
+
+    [Fact]
     public async Task Cancelling_stops_the_block()
     {
         using var executor = Parallel(threads: 2);
