@@ -2,12 +2,13 @@ namespace Hyperion.Execution;
 
 /// <summary>
 /// The arrays a parallel block sizes by its transactions (the scheduler's slots, the last input and output of each
-/// transaction, each transaction's last written locations), kept by the engine from one block to the next instead of
-/// made afresh. At 10,000 transactions they are 2.5 MB, on the large-object heap: made new for every block, each of
-/// their pages was first touched by a worker in the middle of the block, a page fault each, and with 16 workers
-/// faulting at once the kernel's page-table lock was the single largest cost of the workers after the EVM itself (a
-/// tenth of their time on a 16-core host). A block takes an array (cleared, at least as long as it asks) and gives it
-/// back once no worker uses it; the giver clears what the block used, after the block's result is out.
+/// transaction, each transaction's last written locations, the location table's slots), kept by the engine from one
+/// block to the next instead of made afresh. At 10,000 transactions they are 3.5 MB, on the large-object heap: made new
+/// for every block, they were zeroed before any worker started and each of their pages was first touched by a worker in
+/// the middle of the block, a page fault each; with 16 workers faulting at once, page faults (most spinning on the
+/// kernel's page-table lock) were a tenth of the workers' time on a 16-core host. A block takes an array (all default,
+/// long enough) and gives it back once no worker uses it; the giver clears what the block used, after the block's
+/// result is out.
 /// </summary>
 /// <remarks>
 /// One array of each element type is kept (the longest given back): an engine runs one block at a time as a rule, and
@@ -17,13 +18,17 @@ internal sealed class BlockArrayShelf
 {
     private readonly Dictionary<Type, Array> _arrays = [];
 
-    /// <summary>An array of at least <paramref name="length"/> elements, all default: a kept one if it is long enough, else a new one.</summary>
-    public T[] Take<T>(int length)
+    /// <summary>
+    /// An array of at least <paramref name="length"/> elements (of exactly that many when <paramref name="exactly"/>),
+    /// all default: a kept one if it fits, else a new one.
+    /// </summary>
+    public T[] Take<T>(int length, bool exactly = false)
     {
         lock (_arrays)
         {
-            if (_arrays.Remove(typeof(T), out var kept) && kept.Length >= length)
+            if (_arrays.TryGetValue(typeof(T), out var kept) && (exactly ? kept.Length == length : kept.Length >= length))
             {
+                _arrays.Remove(typeof(T));
                 return (T[])kept;
             }
         }

@@ -26,7 +26,7 @@ internal sealed class LocationTable<TKey, TValue>
     /// <summary>The most slots a table gets (16 M: 128 MiB); a bigger block spills into the overflow.</summary>
     private const int MaxCapacity = 1 << 24;
 
-    private readonly LocationVersions<TKey, TValue>?[] _slots;
+    private LocationVersions<TKey, TValue>?[] _slots;
 
     private readonly Func<TKey, int>? _partitionHash;
     private readonly int _shift;
@@ -44,12 +44,26 @@ internal sealed class LocationTable<TKey, TValue>
 
     /// <param name="expectedLocations">About how many locations will be stored; the table has at least twice the slots.</param>
     /// <param name="partitionHash">What divides the locations into parts at the end of the block (<see cref="Part"/>); the key's hash when null.</param>
-    public LocationTable(int expectedLocations, Func<TKey, int>? partitionHash = null)
+    /// <param name="arrays">Where to take the slots from (and give them back to, <see cref="GiveBackSlots"/>); null to make them.</param>
+    public LocationTable(int expectedLocations, Func<TKey, int>? partitionHash = null, BlockArrayShelf? arrays = null)
     {
         _partitionHash = partitionHash;
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(expectedLocations * 2L, 64, MaxCapacity));
-        _slots = new LocationVersions<TKey, TValue>?[capacity];
+
+        // Only a table of the same size is taken: a longer one would spread the probes (and the clearing) over more memory.
+        _slots = arrays?.Take<LocationVersions<TKey, TValue>?>(capacity, exactly: true) ?? new LocationVersions<TKey, TValue>?[capacity];
         _shift = 32 - BitOperations.Log2((uint)capacity);
+    }
+
+    /// <summary>
+    /// Gives the slots to <paramref name="arrays"/> for a later block. Only once no thread looks locations up: the walks
+    /// of the final values (<see cref="Part"/>) read the claim logs, not the slots, and a lookup afterwards fails.
+    /// </summary>
+    public void GiveBackSlots(BlockArrayShelf arrays)
+    {
+        var slots = _slots;
+        _slots = [];
+        arrays.Give(slots, slots.Length);
     }
 
     /// <summary>The location's versions, or null when no transaction has written it yet.</summary>

@@ -67,7 +67,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
         ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
         ArgumentNullException.ThrowIfNull(preState);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedLocations);
-        _locations = new LocationTable<TKey, TValue>((int)Math.Max(expectedLocations, Math.Min(int.MaxValue, transactionCount * 4L)), partitionHash);
+        _locations = new LocationTable<TKey, TValue>((int)Math.Max(expectedLocations, Math.Min(int.MaxValue, transactionCount * 4L)), partitionHash, arrays);
         _transactionCount = transactionCount;
         _expectedLocations = expectedLocations;
         _lastWrites = arrays?.Take<LocationVersions<TKey, TValue>[]?>(transactionCount * LastWritesStride)
@@ -89,14 +89,16 @@ public sealed class MultiVersionMemory<TKey, TValue>
     public int TransactionCount => _transactionCount;
 
     /// <summary>
-    /// Gives the per-transaction array of last written locations to <paramref name="arrays"/> for a later block. Only once
-    /// no worker runs; the memory then takes no more writes (its final values, in the locations, stay readable).
+    /// Gives the per-transaction array of last written locations and the location table's slots to <paramref name="arrays"/>
+    /// for a later block. Only once no worker runs; the memory then takes no more reads or writes (its final values, in
+    /// the locations, stay readable through the claim logs).
     /// </summary>
     internal void GiveBackArrays(BlockArrayShelf arrays)
     {
         var lastWrites = _lastWrites;
         _lastWrites = [];
         arrays.Give(lastWrites, _transactionCount * LastWritesStride);
+        _locations.GiveBackSlots(arrays);
     }
 
     /// <summary>

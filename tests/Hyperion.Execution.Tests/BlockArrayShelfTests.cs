@@ -44,4 +44,18 @@ public sealed class BlockArrayShelfTests
         // Each element type has its own place.
         Assert.Equal(3, shelf.Take<long>(3).Length);
     }
+
+    [Fact]
+    public void An_exact_take_passes_over_a_longer_array_and_leaves_it_on_the_shelf()
+    {
+        var shelf = new BlockArrayShelf();
+        var table = shelf.Take<string?>(64, exactly: true);
+        table[63] = "claimed";
+        shelf.Give(table, used: table.Length);
+
+        Assert.NotSame(table, shelf.Take<string?>(32, exactly: true));
+        var same = shelf.Take<string?>(64, exactly: true);
+        Assert.Same(table, same);
+        Assert.Null(same[63]);
+    }
 }
