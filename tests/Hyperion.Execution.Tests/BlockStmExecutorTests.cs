@@ -247,13 +247,7 @@ public sealed class BlockStmExecutorTests
         // block to the next: whatever a block leaves in them (suspensions, re-executions, a failure) must not reach the
         // next one, shorter or longer. Every tenth transaction's first validation fails, so each block has aborts and
         // re-executions in those arrays.
-        using var executor = new BlockStmExecutor(new BlockStmOptions
-        {
-            ThreadCount = 4,
-            SequentialBelowTransactionCount = 0,
-            FallBackOnDependencyChains = false,
-            InjectValidationFailure = (transaction, incarnation) => incarnation == 0 && transaction % 10 == 3,
-        });
+        using var executor = Parallel(threads: 4, injectValidationFailure: (transaction, incarnation) => incarnation == 0 && transaction % 10 == 3);
         foreach (var (count, keys, failAt) in new[] { (3_000, 7, -1), (400, 3, -1), (2_000, 5, 1_234), (3_500, 11, -1), (64, 2, -1) })
         {
             var block = new DelegateExecutor((index, view) =>
@@ -449,8 +443,14 @@ public sealed class BlockStmExecutorTests
         }
     }
 
-    private static BlockStmExecutor Parallel(int threads) =>
-        new(new BlockStmOptions { ThreadCount = threads, SequentialBelowTransactionCount = 0, FallBackOnDependencyChains = false });
+    private static BlockStmExecutor Parallel(int threads, Func<int, int, bool>? injectValidationFailure = null) =>
+        new(new BlockStmOptions
+        {
+            ThreadCount = threads,
+            SequentialBelowTransactionCount = 0,
+            FallBackOnDependencyChains = false,
+            InjectValidationFailure = injectValidationFailure,
+        });
 
     private static void OnAWorkerThread(Thread thread)
     {
