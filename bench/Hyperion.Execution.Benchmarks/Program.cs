@@ -43,6 +43,7 @@ using var parallel = new ParallelBlockExecutor(new BlockStmOptions
 var sequentialTimes = new List<double>();
 var parallelRuns = new List<(double Milliseconds, long ReExecutions)>();
 var parallelStats = new List<BlockExecutionStats>();
+var parallelPageFaults = new List<long>();
 EvmBlockResult? sequentialResult = null;
 EvmBlockResult? parallelResult = null;
 for (var run = 0; run < options.Warmup + options.Repeat; run++)
@@ -50,8 +51,8 @@ for (var run = 0; run < options.Warmup + options.Repeat; run++)
     // Decoding (when senders are to be recovered in the run) happens here, before the clock starts.
     var sequentialBlock = BlockFor(workload.Block);
     var parallelBlock = BlockFor(workload.Block);
-    var (sequentialMs, sequentialCpu, sequentialGc) = Time(() => sequentialResult = sequential.Execute(sequentialBlock, workload.PreState), options.Verbose);
-    var (parallelMs, parallelCpu, parallelGc) = Time(() => parallelResult = parallel.Execute(parallelBlock, workload.PreState), options.Verbose);
+    var (sequentialMs, sequentialCpu, sequentialGc, _) = Time(() => sequentialResult = sequential.Execute(sequentialBlock, workload.PreState), options.Verbose);
+    var (parallelMs, parallelCpu, parallelGc, parallelFaults) = Time(() => parallelResult = parallel.Execute(parallelBlock, workload.PreState), options.Verbose);
     if (options.Verbose)
     {
         Console.Error.WriteLine(string.Create(
@@ -63,6 +64,7 @@ for (var run = 0; run < options.Warmup + options.Repeat; run++)
     {
         sequentialTimes.Add(sequentialMs);
         parallelRuns.Add((parallelMs, parallelResult!.Stats?.ReExecutions ?? 0));
+        parallelPageFaults.Add(parallelFaults);
         if (parallelResult.Stats is { } stats)
         {
             parallelStats.Add(stats);
@@ -80,10 +82,11 @@ Console.WriteLine(string.Create(
     $"workload={options.Workload} txs={options.Transactions} threads={options.Threads} seq_ms={sequentialMedian:F1} par_ms={parallelMedian.Milliseconds:F1} speedup={sequentialMedian / parallelMedian.Milliseconds:F2} reexec={parallelMedian.ReExecutions} roots_equal={(rootsEqual ? "true" : "false")}"));
 if (options.Verbose && parallelStats.Count > 0)
 {
-    // Where the parallel block's time went, medians of the measured runs (a stage a run did not have is left out).
+    // Where the parallel block's time went, medians of the measured runs (a stage a run did not have is left out), and
+    // the median of its page faults (first touches of fresh memory: on many cores, mostly waiting on the page-table lock).
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"stages mode={parallelStats[^1].Mode} last_worker_started_ms={Median(parallelStats, static s => s.LastWorkerStarted)} scheduler_done_ms={Median(parallelStats, static s => s.SchedulerDone)} final_values_done_ms={Median(parallelStats, static s => s.FinalValuesDone)} elapsed_ms={Median(parallelStats, static s => s.Elapsed)} finish_ms={Median(parallelStats, static s => s.Finish)}"));
+        $"stages mode={parallelStats[^1].Mode} last_worker_started_ms={Median(parallelStats, static s => s.LastWorkerStarted)} scheduler_done_ms={Median(parallelStats, static s => s.SchedulerDone)} final_values_done_ms={Median(parallelStats, static s => s.FinalValuesDone)} elapsed_ms={Median(parallelStats, static s => s.Elapsed)} finish_ms={Median(parallelStats, static s => s.Finish)} page_faults={parallelPageFaults.Order().ElementAt(parallelPageFaults.Count / 2)}"));
 }
 
 return rootsEqual ? 0 : 1;
@@ -104,7 +107,7 @@ EvmBlock BlockFor(EvmBlock block) => options.RecoverSenders
 // --verbose its page faults: only then, because reading them (/proc/self/stat) before the clock started slowed the
 // parallel transfers block that followed, by about half a millisecond in every pair (8.8–10.1 against 8.2–9.0 ms on
 // two cores; 3.0–3.8 against 2.5–2.8 ms at sixteen threads on the lent host). Why is not known.
-static (double WallMs, double CpuMs, string Gc) Time(Action run, bool countPageFaults)
+static (double WallMs, double CpuMs, string Gc, long PageFaults) Time(Action run, bool countPageFaults)
 {
     GC.Collect();
     GC.WaitForPendingFinalizers();
@@ -116,10 +119,11 @@ static (double WallMs, double CpuMs, string Gc) Time(Action run, bool countPageF
     var started = Stopwatch.GetTimestamp();
     run();
     var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    var pageFaults = countPageFaults ? MinorPageFaults() - faults : 0;
     var gc = string.Create(
         CultureInfo.InvariantCulture,
-        $"{(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F1} MB, {GC.CollectionCount(0) - collections} gen0 GCs, paused {(GC.GetTotalPauseDuration() - pauses).TotalMilliseconds:F1} ms{(countPageFaults ? $", {MinorPageFaults() - faults} page faults" : "")}");
-    return (wall, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds, gc);
+        $"{(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F1} MB, {GC.CollectionCount(0) - collections} gen0 GCs, paused {(GC.GetTotalPauseDuration() - pauses).TotalMilliseconds:F1} ms{(countPageFaults ? $", {pageFaults} page faults" : "")}");
+    return (wall, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds, gc, pageFaults);
 }
 
 // The process's minor page faults so far (Linux's /proc/self/stat, field 10; 0 elsewhere): first touches of fresh pages,
