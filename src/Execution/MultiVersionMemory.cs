@@ -114,13 +114,15 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// <summary>
     /// As <see cref="Record(TransactionVersion, WriteSet{TKey, TValue})"/>, with the execution's reads: a transaction
     /// mostly writes what it read, and the versions kept with those reads are found by a scan of the few reads, in
-    /// cache, where the location table costs a hash and a probe into a block-sized array.
+    /// cache, where the location table costs a hash and a probe into a block-sized array. <paramref name="firstRun"/>
+    /// says the transaction never ran before in this block, so that it has no earlier writes to look up (a load from a
+    /// line of the block-sized array nothing has touched yet).
     /// </summary>
-    internal bool Record(TransactionVersion version, WriteSet<TKey, TValue> writes, KeptReads<TKey, TValue>? reads)
+    internal bool Record(TransactionVersion version, WriteSet<TKey, TValue> writes, KeptReads<TKey, TValue>? reads, bool firstRun = false)
     {
         ArgumentNullException.ThrowIfNull(writes);
         var index = version.TransactionIndex;
-        var previous = _lastWrites[index * LastWritesStride];
+        var previous = firstRun ? null : _lastWrites[index * LastWritesStride];
         var written = writes.Count == 0 ? NothingWritten : new LocationVersions<TKey, TValue>[writes.Count];
         var position = 0;
         var wroteNewLocation = false;

@@ -294,7 +294,8 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
         {
             view.Begin(index);
             counters.Executions++;
-            if (_lastInputOutput.MarkExecuted(index))
+            var ranBefore = _lastInputOutput.MarkExecuted(index);
+            if (ranBefore)
             {
                 counters.ReExecutions++;
             }
@@ -337,7 +338,7 @@ internal sealed class ParallelBlockRun<TKey, TValue, TOutput> : IWorkerJob
                 _lastInputOutput.RecordFailure(index, reads, failure);
             }
 
-            var wroteNewLocation = _memory.Record(version, writes, reads);
+            var wroteNewLocation = _memory.Record(version, writes, reads, firstRun: !ranBefore);
             WatchForDependencyChain(counters);
             return _scheduler.FinishExecution(index, version.Incarnation, wroteNewLocation, workerIndex);
         }
