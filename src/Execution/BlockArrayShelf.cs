@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Hyperion.Execution;
 
 /// <summary>
@@ -12,11 +14,23 @@ namespace Hyperion.Execution;
 /// </summary>
 /// <remarks>
 /// One array of each element type is kept (the longest given back): an engine runs one block at a time as a rule, and
-/// a second block that runs meanwhile simply makes its own. Thread-safe.
+/// a second block that runs meanwhile simply makes its own. An array over <see cref="MaxKeptBytes"/> is not kept, so
+/// that one huge block does not leave the engine holding its memory for good. Thread-safe.
 /// </remarks>
 internal sealed class BlockArrayShelf
 {
+    /// <summary>The largest array kept by default (bytes of its elements): 64 MB, the scheduler's slots of half a million transactions.</summary>
+    public const long MaxKeptBytes = 64L << 20;
+
     private readonly Dictionary<Type, Array> _arrays = [];
+    private readonly long _maxKeptBytes;
+
+    /// <param name="maxKeptBytes">The largest array kept (bytes of its elements); a longer one given back is let go.</param>
+    public BlockArrayShelf(long maxKeptBytes = MaxKeptBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxKeptBytes);
+        _maxKeptBytes = maxKeptBytes;
+    }
 
     /// <summary>
     /// An array of at least <paramref name="length"/> elements (of exactly that many when <paramref name="exactly"/>),
@@ -40,6 +54,11 @@ internal sealed class BlockArrayShelf
     public void Give<T>(T[] array, int used)
     {
         ArgumentNullException.ThrowIfNull(array);
+        if ((long)array.Length * Unsafe.SizeOf<T>() > _maxKeptBytes)
+        {
+            // Not cleared either: nothing keeps it, and the collector takes its references with it.
+            return;
+        }
 
         // Outside the lock: a block's worth of clearing (and the references it drops) is the giver's alone.
         Array.Clear(array, 0, Math.Min(used, array.Length));

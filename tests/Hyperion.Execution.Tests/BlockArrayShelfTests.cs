@@ -58,4 +58,18 @@ public sealed class BlockArrayShelfTests
         Assert.Same(table, same);
         Assert.Null(same[63]);
     }
+
+    [Fact]
+    public void An_array_over_the_limit_is_not_kept()
+    {
+        var shelf = new BlockArrayShelf(maxKeptBytes: 1024);
+        var huge = new long[129];
+        shelf.Give(huge, used: 0);
+        Assert.NotSame(huge, shelf.Take<long>(16));
+
+        var limit = new long[128];
+        shelf.Give(limit, used: 0);
+        Assert.Same(limit, shelf.Take<long>(16));
+        Assert.True(BlockArrayShelf.MaxKeptBytes >= 10_000 * 128, "The default must keep the arrays of a block of 10,000 transactions.");
+    }
 }
