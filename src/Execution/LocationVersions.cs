@@ -134,7 +134,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
             return;
         }
 
-        var entry = new Entry(version.TransactionIndex, version.Incarnation, operation, IsEstimate: false);
+        var entry = new Entry(version.TransactionIndex, version.Incarnation, operation);
         using (Gate())
         {
             var position = Find(Entries, version.TransactionIndex);
@@ -199,7 +199,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
             var position = Find(entries, transactionIndex);
             if (position >= 0)
             {
-                entries[position] = entries[position] with { IsEstimate = true };
+                entries[position] = entries[position].AsEstimate();
             }
         }
     }
@@ -433,5 +433,33 @@ internal sealed partial class LocationVersions<TKey, TValue>
         public void Dispose() => Volatile.Write(ref owner._gate, 0);
     }
 
-    private readonly record struct Entry(int Writer, int Incarnation, WriteOp<TValue> Operation, bool IsEstimate);
+    /// <summary>
+    /// A writer's version and what it wrote. The ESTIMATE mark is the top bit of the incarnation's word, not a flag of its
+    /// own: with the EVM's values an entry is then 64 bytes instead of 72 (every location object holds one, and the pools'
+    /// reserves of a block of swaps grow arrays of them).
+    /// </summary>
+    private readonly struct Entry
+    {
+        private const int EstimateBit = int.MinValue;
+
+        private readonly int _incarnationAndEstimate;
+
+        public Entry(int writer, int incarnation, in WriteOp<TValue> operation, bool isEstimate = false)
+        {
+            Writer = writer;
+            _incarnationAndEstimate = isEstimate ? incarnation | EstimateBit : incarnation;
+            Operation = operation;
+        }
+
+        public int Writer { get; }
+
+        public int Incarnation => _incarnationAndEstimate & int.MaxValue;
+
+        public bool IsEstimate => _incarnationAndEstimate < 0;
+
+        public WriteOp<TValue> Operation { get; }
+
+        /// <summary>The same write, marked as an ESTIMATE (its writer is being executed again).</summary>
+        public Entry AsEstimate() => new(Writer, Incarnation, Operation, isEstimate: true);
+    }
 }
