@@ -13,8 +13,10 @@ namespace Hyperion.Execution;
 /// result is out.
 /// </summary>
 /// <remarks>
-/// One array of each element type is kept (the longest given back): an engine runs one block at a time as a rule, and
-/// a second block that runs meanwhile simply makes its own. An array over <see cref="MaxKeptBytes"/> is not kept, so
+/// One array of each element type is kept: the longest given back, which serves any shorter block, or, for arrays taken
+/// only at their own size (the location table's), the last given back, so that one larger block does not leave a shelf
+/// that the usual blocks can no longer use. An engine runs one block at a time as a rule, and a second block that runs
+/// meanwhile simply makes its own. An array over <see cref="MaxKeptBytes"/> is not kept, so
 /// that one huge block does not leave the engine holding its memory for good. Thread-safe.
 /// </remarks>
 internal sealed class BlockArrayShelf
@@ -50,8 +52,11 @@ internal sealed class BlockArrayShelf
         return new T[length];
     }
 
-    /// <summary>Keeps <paramref name="array"/> for a later block, its first <paramref name="used"/> elements cleared first.</summary>
-    public void Give<T>(T[] array, int used)
+    /// <summary>
+    /// Keeps <paramref name="array"/> for a later block, its first <paramref name="used"/> elements cleared first: instead
+    /// of a shorter kept one, or, when <paramref name="exactSize"/> (it is taken only at its own size), instead of any.
+    /// </summary>
+    public void Give<T>(T[] array, int used, bool exactSize = false)
     {
         ArgumentNullException.ThrowIfNull(array);
         if ((long)array.Length * Unsafe.SizeOf<T>() > _maxKeptBytes)
@@ -64,7 +69,7 @@ internal sealed class BlockArrayShelf
         Array.Clear(array, 0, Math.Min(used, array.Length));
         lock (_arrays)
         {
-            if (!_arrays.TryGetValue(typeof(T), out var kept) || kept.Length < array.Length)
+            if (exactSize || !_arrays.TryGetValue(typeof(T), out var kept) || kept.Length < array.Length)
             {
                 _arrays[typeof(T)] = array;
             }

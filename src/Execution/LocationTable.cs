@@ -63,7 +63,7 @@ internal sealed class LocationTable<TKey, TValue>
     {
         var slots = _slots;
         _slots = [];
-        arrays.Give(slots, slots.Length);
+        arrays.Give(slots, slots.Length, exactSize: true);
     }
 
     /// <summary>The location's versions, or null when no transaction has written it yet.</summary>

@@ -60,6 +60,18 @@ public sealed class BlockArrayShelfTests
     }
 
     [Fact]
+    public void An_exact_size_array_given_back_replaces_a_longer_one_so_that_the_usual_size_is_reused_after_a_larger_block()
+    {
+        var shelf = new BlockArrayShelf();
+        var usual = shelf.Take<string?>(64, exactly: true);
+        var larger = shelf.Take<string?>(128, exactly: true);
+        shelf.Give(larger, used: larger.Length, exactSize: true);
+        shelf.Give(usual, used: usual.Length, exactSize: true);
+
+        Assert.Same(usual, shelf.Take<string?>(64, exactly: true));
+    }
+
+    [Fact]
     public void An_array_over_the_limit_is_not_kept()
     {
         var shelf = new BlockArrayShelf(maxKeptBytes: 1024);
