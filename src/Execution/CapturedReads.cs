@@ -19,12 +19,15 @@ public enum CapturedReadKind
 /// <summary>One location a transaction read, and what it saw.</summary>
 public readonly record struct CapturedRead<TValue>(CapturedReadKind Kind, TransactionVersion Version, TValue Value)
 {
-    public static CapturedRead<TValue> From(in VersionedRead<TValue> read) => read.Kind switch
+    public static CapturedRead<TValue> From(in VersionedRead<TValue> read) => new(KindOf(read.Kind), read.Version, read.Value);
+
+    /// <summary>How a read of <paramref name="kind"/> is captured (its version is kept only for a versioned read, which reads give as default otherwise).</summary>
+    public static CapturedReadKind KindOf(VersionedReadKind kind) => kind switch
     {
-        VersionedReadKind.Storage => new(CapturedReadKind.Storage, default, read.Value),
-        VersionedReadKind.Versioned => new(CapturedReadKind.Versioned, read.Version, read.Value),
-        VersionedReadKind.Resolved => new(CapturedReadKind.Resolved, default, read.Value),
-        _ => throw new ArgumentException("A dependency is not a value that was read.", nameof(read)),
+        VersionedReadKind.Storage => CapturedReadKind.Storage,
+        VersionedReadKind.Versioned => CapturedReadKind.Versioned,
+        VersionedReadKind.Resolved => CapturedReadKind.Resolved,
+        _ => throw new ArgumentException("A dependency is not a value that was read.", nameof(kind)),
     };
 
     public static CapturedRead<TValue> Fault => new(CapturedReadKind.Faulted, default, default!);
@@ -82,6 +85,18 @@ public sealed class CapturedReads<TKey, TValue>
     {
         var position = _reads.Count;
         _reads.AddNew(key, read);
+        SetLocation(position, location);
+    }
+
+    /// <summary>
+    /// As <see cref="CaptureNew(in TKey, in CapturedRead{TValue}, LocationVersions{TKey, TValue})"/>, for a read whose
+    /// value is in <paramref name="value"/>: the capture is written in the set's own entry, not built on the stack and
+    /// copied in.
+    /// </summary>
+    internal void CaptureRead(in TKey key, CapturedReadKind kind, TransactionVersion version, in TValue value, LocationVersions<TKey, TValue> location)
+    {
+        var position = _reads.Count;
+        _reads.AddNewInPlace(key) = new CapturedRead<TValue>(kind, version, value);
         SetLocation(position, location);
     }
 

@@ -55,10 +55,12 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
         }
 
         var location = _memory.Locate(key);
-        VersionedRead<TValue> read;
+        VersionedReadKind kind;
+        TransactionVersion version;
+        value = default!;
         try
         {
-            read = _memory.ReadLocated(location, TransactionIndex);
+            kind = _memory.ReadLocatedInto(location, TransactionIndex, ref value, out version);
         }
         catch
         {
@@ -71,20 +73,18 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
             throw;
         }
 
-        if (read.Kind == VersionedReadKind.Dependency)
+        if (kind == VersionedReadKind.Dependency)
         {
-            BlockingTransaction = read.BlockingTransaction;
-            value = default!;
+            BlockingTransaction = version.TransactionIndex;
             return false;
         }
 
         // Only a location not read before is captured: a fault seen first stays the capture (the first read is kept).
         if (!seen)
         {
-            _reads.CaptureNew(key, CapturedRead<TValue>.From(read), location);
+            _reads.CaptureRead(key, CapturedRead<TValue>.KindOf(kind), version, value, location);
         }
 
-        value = read.Value;
         return true;
     }
 

@@ -29,7 +29,7 @@ internal sealed class KeptReads<TKey, TValue>
 
     /// <summary>
     /// The reads of <paramref name="captured"/>, each with the location's versions, which a read through the
-    /// multi-version memory always has (<see cref="CapturedReads{TKey, TValue}.CaptureNew"/>).
+    /// multi-version memory always has (<see cref="CapturedReads{TKey, TValue}.CaptureNew(in TKey, in CapturedRead{TValue}, LocationVersions{TKey, TValue})"/>).
     /// </summary>
     public static KeptReads<TKey, TValue> From(CapturedReads<TKey, TValue> captured)
     {

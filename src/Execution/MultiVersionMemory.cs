@@ -194,6 +194,10 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// <summary>As <see cref="Read"/>, at a location found with <see cref="Locate"/>.</summary>
     internal VersionedRead<TValue> ReadLocated(LocationVersions<TKey, TValue> location, int transactionIndex) => location.Read(transactionIndex, _preState);
 
+    /// <summary>As <see cref="ReadLocated"/>, into the caller's variables (see <see cref="LocationVersions{TKey, TValue}.ReadInto"/>).</summary>
+    internal VersionedReadKind ReadLocatedInto(LocationVersions<TKey, TValue> location, int transactionIndex, ref TValue value, out TransactionVersion version) =>
+        location.ReadInto(transactionIndex, _preState, ref value, out version);
+
     /// <summary>
     /// Whether every read in <paramref name="reads"/> would still see what it saw, were transaction
     /// <paramref name="transactionIndex"/> to read again now: the same version, still the pre-state, an equal value

@@ -67,6 +67,14 @@ public sealed class SmallMap<TKey, TValue>
     }
 
     /// <summary>Forgets every entry, keeping the array for the next use.</summary>
+    /// <summary>Adds <paramref name="key"/> (not in the map) with a default value, and returns where the value goes, to be filled in place.</summary>
+    internal ref TValue AddNewInPlace(in TKey key)
+    {
+        // Add may grow the array, so the index is taken before the array is read.
+        var index = Add(key);
+        return ref _entries[index].Value;
+    }
+
     internal void Clear()
     {
         if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>())
