@@ -65,6 +65,9 @@ public sealed class CapturedReads<TKey, TValue>
 
     public bool TryGet(in TKey key, out CapturedRead<TValue> read) => _reads.TryGetValue(key, out read);
 
+    /// <summary>As <see cref="TryGet(in TKey, out CapturedRead{TValue})"/>, with the key's hash (its default comparer's) known.</summary>
+    internal bool TryGet(in TKey key, int hash, out CapturedRead<TValue> read) => _reads.TryGetValue(key, hash, out read);
+
     /// <summary>Records the first read of <paramref name="key"/>; a later one keeps the first.</summary>
     public void Capture(in TKey key, in CapturedRead<TValue> read)
     {
@@ -78,7 +81,7 @@ public sealed class CapturedReads<TKey, TValue>
     }
 
     /// <summary>
-    /// Records the first read of a location that <see cref="TryGet"/> just did not find (one search, not two), with
+    /// Records the first read of a location that <see cref="TryGet(in TKey, out CapturedRead{TValue})"/> just did not find (one search, not two), with
     /// the location's versions, which every later read of it and its validation use.
     /// </summary>
     internal void CaptureNew(in TKey key, in CapturedRead<TValue> read, LocationVersions<TKey, TValue> location)
@@ -90,13 +93,13 @@ public sealed class CapturedReads<TKey, TValue>
 
     /// <summary>
     /// As <see cref="CaptureNew(in TKey, in CapturedRead{TValue}, LocationVersions{TKey, TValue})"/>, for a read whose
-    /// value is in <paramref name="value"/>: the capture is written in the set's own entry, not built on the stack and
+    /// value is in <paramref name="value"/> (<paramref name="hash"/>: the key's hash): the capture is written in the set's own entry, not built on the stack and
     /// copied in.
     /// </summary>
-    internal void CaptureRead(in TKey key, CapturedReadKind kind, TransactionVersion version, in TValue value, LocationVersions<TKey, TValue> location)
+    internal void CaptureRead(in TKey key, int hash, CapturedReadKind kind, TransactionVersion version, in TValue value, LocationVersions<TKey, TValue> location)
     {
         var position = _reads.Count;
-        _reads.AddNewInPlace(key) = new CapturedRead<TValue>(kind, version, value);
+        _reads.AddNewInPlace(key, hash) = new CapturedRead<TValue>(kind, version, value);
         SetLocation(position, location);
     }
 

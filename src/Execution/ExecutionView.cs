@@ -47,14 +47,16 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
         }
 
         // A location read before answers the same (a fault is read again, to throw again; the capture keeps the first).
-        var seen = _reads.TryGet(key, out var earlier);
+        // One hash of the key for the read set's search, the location table's and the capture.
+        var hash = SmallMap<TKey, CapturedRead<TValue>>.HashOf(key);
+        var seen = _reads.TryGet(key, hash, out var earlier);
         if (seen && earlier.Kind != CapturedReadKind.Faulted)
         {
             value = earlier.Value;
             return true;
         }
 
-        var location = _memory.Locate(key);
+        var location = _memory.Locate(key, hash);
         VersionedReadKind kind;
         TransactionVersion version;
         value = default!;
@@ -82,7 +84,7 @@ internal sealed class ExecutionView<TKey, TValue> : IStateView<TKey, TValue>
         // Only a location not read before is captured: a fault seen first stays the capture (the first read is kept).
         if (!seen)
         {
-            _reads.CaptureRead(key, CapturedRead<TValue>.KindOf(kind), version, value, location);
+            _reads.CaptureRead(key, hash, CapturedRead<TValue>.KindOf(kind), version, value, location);
         }
 
         return true;

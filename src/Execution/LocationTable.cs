@@ -94,9 +94,12 @@ internal sealed class LocationTable<TKey, TValue>
     /// <summary>The location's versions, made (once, whichever thread gets there first) if it has none yet.</summary>
     /// <param name="key">The location.</param>
     /// <param name="accumulatorTransactions">Non-zero to make it an accumulator location (before any worker runs).</param>
-    public LocationVersions<TKey, TValue> GetOrAdd(in TKey key, int accumulatorTransactions = 0)
+    public LocationVersions<TKey, TValue> GetOrAdd(in TKey key, int accumulatorTransactions = 0) =>
+        GetOrAddHashed(key, EqualityComparer<TKey>.Default.GetHashCode(key), accumulatorTransactions);
+
+    /// <summary>As <see cref="GetOrAdd"/>, with the key's hash (its default comparer's) known.</summary>
+    public LocationVersions<TKey, TValue> GetOrAddHashed(in TKey key, int hash, int accumulatorTransactions = 0)
     {
-        var hash = EqualityComparer<TKey>.Default.GetHashCode(key);
         var index = Start(hash);
         LocationVersions<TKey, TValue>? made = null;
         for (var probe = 0; probe < MaxProbes; probe++)

@@ -43,6 +43,30 @@ public sealed class SmallMapTests
     }
 
     [Fact]
+    public void Keys_whose_hashes_collide_are_still_told_apart()
+    {
+        // The scan compares kept hashes before keys: keys of one hash must still be compared in full.
+        Gen.Int[0, 30].List[0, 60].Sample(keys =>
+        {
+            var map = new SmallMap<CollidingKey, int>(2);
+            var model = new Dictionary<int, int>();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                map.Set(new CollidingKey(keys[i]), i);
+                model[keys[i]] = i;
+            }
+
+            Assert.Equal(model.Count, map.Count);
+            for (var key = 0; key <= 30; key++)
+            {
+                var found = map.TryGetValue(new CollidingKey(key), out var value);
+                Assert.Equal(model.ContainsKey(key), found);
+                Assert.True(!found || value == model[key]);
+            }
+        });
+    }
+
+    [Fact]
     public void A_write_set_chains_deltas_and_folds_a_delta_into_a_value()
     {
         var writes = new WriteSet<int, long>();
@@ -93,5 +117,11 @@ public sealed class SmallMapTests
         }
 
         Assert.Equal(order, inPlace);
+    }
+
+    /// <summary>A key of three hashes in all, so that most keys share their hash with others.</summary>
+    private readonly record struct CollidingKey(int Value)
+    {
+        public override int GetHashCode() => Value % 3;
     }
 }
