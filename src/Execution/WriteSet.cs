@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Hyperion.Execution;
 
 /// <summary>
@@ -25,6 +27,24 @@ public sealed class WriteSet<TKey, TValue>
     public int Count => _operations.Count;
 
     public void Write(in TKey key, in TValue value) => _operations.Set(key, WriteOp<TValue>.Write(value));
+
+    /// <summary>
+    /// Writes <paramref name="value"/> at a location this set has no operation for yet (the caller knows: a debug build
+    /// checks), without searching the set for one.
+    /// </summary>
+    internal void WriteNew(in TKey key, in TValue value)
+    {
+        Debug.Assert(!_operations.ContainsKey(key), $"{key} is written twice.");
+        _operations.AddNew(key, WriteOp<TValue>.Write(value));
+    }
+
+    /// <summary>As <see cref="WriteNew(in TKey, in TValue)"/>, a delta.</summary>
+    internal void WriteNew(in TKey key, IDeltaOp<TValue> delta)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        Debug.Assert(!_operations.ContainsKey(key), $"{key} is written twice.");
+        _operations.AddNew(key, WriteOp<TValue>.AddDelta(delta));
+    }
 
     public void AddDelta(in TKey key, IDeltaOp<TValue> delta)
     {

@@ -12,8 +12,18 @@ namespace Hyperion.Execution.Evm;
 internal static class WriteSetTranslator
 {
     /// <summary>Fills <paramref name="result"/> (empty: a worker's own, reused) with the location writes of <paramref name="writes"/>.</summary>
+    /// <remarks>
+    /// The EVM's write set has each account at most once and each of its slots at most once (it is built from the
+    /// transaction's maps of them), so every location written here is new to <paramref name="result"/>: it is added
+    /// without a search of what is there (<see cref="WriteSet{TKey, TValue}.WriteNew(in TKey, in TValue)"/>).
+    /// </remarks>
     public static void Translate(TransactionWriteSet writes, StateViewReader reads, BlockCodeStore code, WriteSet<EvmLocation, EvmValue> result)
     {
+        if (result.Count != 0)
+        {
+            throw new ArgumentException("The location writes must start empty.", nameof(result));
+        }
+
         // As spans: the lists come as interfaces (arrays underneath), and an enumerator each was an object every transaction.
         foreach (ref readonly var write in ListSpan.Of(writes.Accounts))
         {
@@ -41,13 +51,13 @@ internal static class WriteSetTranslator
                     write.StorageCleared ? before.StorageGeneration + 1 : before.StorageGeneration);
             if (after != before)
             {
-                result.Write(EvmLocation.Account(write.Address), EvmValue.FromAccount(after));
+                result.WriteNew(EvmLocation.Account(write.Address), EvmValue.FromAccount(after));
             }
 
             var balance = write.Deleted ? UInt256.Zero : write.Balance;
             if (!read.BalanceRead || balance != read.Balance)
             {
-                result.Write(EvmLocation.Balance(write.Address), EvmValue.FromBalance(balance));
+                result.WriteNew(EvmLocation.Balance(write.Address), EvmValue.FromBalance(balance));
             }
 
             if (write.Code is { Length: > 0 } deployed)
@@ -56,13 +66,23 @@ internal static class WriteSetTranslator
             }
         }
 
+        // An account's slots come one after another: its generation is looked up once for the run.
+        var generationOf = default(Address);
+        var generation = 0;
+        var known = false;
         foreach (ref readonly var write in ListSpan.Of(writes.Storage))
         {
-            // Written in the account's generation as this transaction leaves it (a creation starts a new one).
-            var generation = result.TryGet(EvmLocation.Account(write.Address), out var account)
-                ? account.Value.Account.StorageGeneration
-                : reads.ReadAccount(write.Address).StorageGeneration;
-            result.Write(EvmLocation.Storage(write.Address, write.Slot), EvmValue.FromStorage(write.Value, generation));
+            if (!known || write.Address != generationOf)
+            {
+                // Written in the account's generation as this transaction leaves it (a creation starts a new one).
+                generation = result.TryGet(EvmLocation.Account(write.Address), out var account)
+                    ? account.Value.Account.StorageGeneration
+                    : reads.ReadAccount(write.Address).StorageGeneration;
+                generationOf = write.Address;
+                known = true;
+            }
+
+            result.WriteNew(EvmLocation.Storage(write.Address, write.Slot), EvmValue.FromStorage(write.Value, generation));
         }
     }
 
@@ -116,7 +136,7 @@ internal static class WriteSetTranslator
 
         if (!write.Balance.IsZero)
         {
-            result.AddDelta(EvmLocation.Balance(write.Address), new BalanceIncrement(write.Balance));
+            result.WriteNew(EvmLocation.Balance(write.Address), new BalanceIncrement(write.Balance));
         }
     }
 }
