@@ -29,19 +29,26 @@ public enum EvmLocationKind : byte
 /// </summary>
 public readonly struct EvmLocation : IEquatable<EvmLocation>
 {
+    // Fields, not auto-properties: the hash reads the address's bytes where they lie, and through a property it read
+    // them from a copy made on the stack for every hash (a location is hashed on every first read, claim and write).
+    // The kind first: it packs beside the 20-byte address, and the location stays 56 bytes.
+    private readonly EvmLocationKind _kind;
+    private readonly Address _address;
+    private readonly UInt256 _slot;
+
     private EvmLocation(EvmLocationKind kind, in Address address, in UInt256 slot)
     {
-        Kind = kind;
-        Address = address;
-        Slot = slot;
+        _kind = kind;
+        _address = address;
+        _slot = slot;
     }
 
-    public EvmLocationKind Kind { get; }
+    public EvmLocationKind Kind => _kind;
 
-    public Address Address { get; }
+    public Address Address => _address;
 
     /// <summary>The storage slot (zero for the other kinds).</summary>
-    public UInt256 Slot { get; }
+    public UInt256 Slot => _slot;
 
     public static EvmLocation Account(in Address address) => new(EvmLocationKind.Account, address, default);
 
@@ -50,7 +57,7 @@ public readonly struct EvmLocation : IEquatable<EvmLocation>
     public static EvmLocation Storage(in Address address, in UInt256 slot) => new(EvmLocationKind.Storage, address, slot);
 
     public bool Equals(EvmLocation other) =>
-        Kind == other.Kind && Slot.U0 == other.Slot.U0 && Slot == other.Slot && Address == other.Address;
+        _kind == other._kind && _slot.U0 == other._slot.U0 && _slot == other._slot && _address == other._address;
 
     public override bool Equals(object? obj) => obj is EvmLocation other && Equals(other);
 
@@ -63,13 +70,13 @@ public readonly struct EvmLocation : IEquatable<EvmLocation>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override int GetHashCode()
     {
-        var address = Address.Bytes;
+        var address = _address.Bytes;
         return HashCode.Combine(
             MemoryMarshal.Read<ulong>(address),
             MemoryMarshal.Read<ulong>(address[8..]),
-            MemoryMarshal.Read<uint>(address[16..]) | ((ulong)Kind << 32),
-            Slot.U0,
-            Slot.U3);
+            MemoryMarshal.Read<uint>(address[16..]) | ((ulong)_kind << 32),
+            _slot.U0,
+            _slot.U3);
     }
 
     public static bool operator ==(EvmLocation left, EvmLocation right) => left.Equals(right);
