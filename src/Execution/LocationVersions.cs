@@ -114,6 +114,19 @@ internal sealed partial class LocationVersions<TKey, TValue>
         return value;
     }
 
+    /// <summary>The location's value before the block, if a reader has fetched it (it is kept from then on).</summary>
+    public bool TryGetKnownPreState(out TValue value)
+    {
+        if (Volatile.Read(ref _preStateKnown) == 2)
+        {
+            value = _preStateValue;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
     /// <summary>Holds the gate until the returned scope is disposed (<c>using (Gate()) { … }</c>).</summary>
     private GateScope Gate()
     {

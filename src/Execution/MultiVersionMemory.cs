@@ -291,7 +291,8 @@ public sealed class MultiVersionMemory<TKey, TValue>
                 throw new InvalidOperationException($"An ESTIMATE of transaction {read.BlockingTransaction} is left after the block finished.");
             }
 
-            visitor.Visit(location.Key, read.Value);
+            var preStateKnown = location.TryGetKnownPreState(out var preState);
+            visitor.Visit(location.Key, read.Value, preStateKnown, preState);
         }
     }
 
@@ -299,7 +300,7 @@ public sealed class MultiVersionMemory<TKey, TValue>
     {
         public readonly Dictionary<TKey, TValue> Values => values;
 
-        public readonly void Visit(in TKey key, in TValue value) => values.Add(key, value);
+        public readonly void Visit(in TKey key, in TValue value, bool preStateKnown, in TValue preState) => values.Add(key, value);
     }
 
     /// <param name="key">The location read.</param>

@@ -481,6 +481,6 @@ internal sealed class PartitionTakingExecutor(Func<int, IStateView<int, long>, T
     {
         public List<KeyValuePair<int, long>> Values => values;
 
-        public void Visit(in int key, in long value) => values.Add(new(key, value));
+        public void Visit(in int key, in long value, bool preStateKnown, in long preState) => values.Add(new(key, value));
     }
 }

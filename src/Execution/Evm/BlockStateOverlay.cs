@@ -579,9 +579,19 @@ public sealed class BlockStateOverlay : IStateReader
         /// that exists only through its balance is settled by <see cref="SettleExistence"/>), and a wipe of its storage
         /// when its storage generation moved.
         /// </summary>
-        public void SetAccount(in Address address, in AccountState account)
+        /// <param name="address">The account.</param>
+        /// <param name="account">Its fields' final value.</param>
+        /// <param name="baseKnown">Whether <paramref name="before"/> holds the account's fields before the block (its location's kept pre-state).</param>
+        /// <param name="before">Those fields, when known: the entry takes what the block did not change from them instead of the snapshot.</param>
+        public void SetAccount(in Address address, in AccountState account, bool baseKnown, in AccountState before)
         {
             var entry = EntryOf(address);
+            if (entry.PendingBase != PendingBase.None && baseKnown)
+            {
+                TakeAccountBase(entry, before);
+            }
+
+            entry.AccountWritten = true;
             if (account.StorageGeneration > 0)
             {
                 ClearStorage(entry);
@@ -593,7 +603,13 @@ public sealed class BlockStateOverlay : IStateReader
         }
 
         /// <summary>Sets an account's balance from the final value of its balance location.</summary>
-        public void SetBalance(in Address address, in UInt256 balance) => EntryOf(address).Balance = balance;
+        public void SetBalance(in Address address, in UInt256 balance)
+        {
+            var entry = EntryOf(address);
+            entry.Balance = balance;
+            entry.BalanceWritten = true;
+            entry.PendingBase &= ~PendingBase.Balance;
+        }
 
         /// <summary>An account's storage generation moved in the block (its storage was wiped): only its slots of that generation count.</summary>
         internal Dictionary<Address, int>? Generations { get; private set; }
@@ -634,11 +650,20 @@ public sealed class BlockStateOverlay : IStateReader
             }
         }
 
-        /// <summary>Once every final value is in: an account not flagged as existing exists exactly when its balance is not zero.</summary>
+        /// <summary>
+        /// Once every final value is in: what an entry still lacks of the account before the block (the fields or the balance
+        /// the block did not write, and what the account had) comes from the snapshot, and an account not flagged as
+        /// existing exists exactly when its balance is not zero.
+        /// </summary>
         public void SettleExistence()
         {
-            foreach (var entry in Entries.Values)
+            foreach (var (address, entry) in Entries)
             {
+                if (entry.PendingBase != PendingBase.None)
+                {
+                    TakeSnapshotBase(address, entry);
+                }
+
                 if (!entry.Exists && !entry.Balance.IsZero)
                 {
                     entry.Exists = true;
@@ -651,15 +676,53 @@ public sealed class BlockStateOverlay : IStateReader
             if (!Entries.TryGetValue(address, out var entry))
             {
                 // The overlay is only read while parts are built; an entry it has belongs to this part's account alone.
+                // Otherwise the account's state before the block is filled in later: from its account location's kept
+                // pre-state when that is visited (SetAccount), from the snapshot for whatever is still missing once the
+                // part is done (SettleExistence). Looking every account up in the snapshot here, as it was, cost a
+                // persistent map's walk (cache misses) for values the engine already held.
                 if (!_overlay._entries.TryGetValue(address, out entry))
                 {
-                    entry = _overlay.NewEntry(address);
+                    entry = new Entry { PendingBase = PendingBase.Account | PendingBase.Balance };
                 }
 
                 Entries.Add(address, entry);
             }
 
             return entry;
+        }
+
+        /// <summary>Fills the account's fields before the block into an entry made without them (what the block wrote stays).</summary>
+        private static void TakeAccountBase(Entry entry, in AccountState before)
+        {
+            entry.ExistedInBase = before.Exists;
+            entry.HasStorageInBase = before.Exists && before.HasStorage;
+            if (!entry.AccountWritten)
+            {
+                entry.Exists = before.Exists;
+                entry.Nonce = before.Exists ? before.Nonce : 0;
+                entry.CodeHash = before.Exists ? before.CodeHash : AccountInfo.EmptyCodeHash;
+            }
+
+            entry.PendingBase &= ~PendingBase.Account;
+        }
+
+        /// <summary>Fills what an entry still lacks of the account before the block from the snapshot (as <see cref="NewEntry"/> reads it).</summary>
+        private void TakeSnapshotBase(in Address address, Entry entry)
+        {
+            var existed = _overlay._base.TryGetAccount(address, out AccountInfo before);
+            if ((entry.PendingBase & PendingBase.Account) != 0)
+            {
+                TakeAccountBase(entry, existed
+                    ? new AccountState(true, before.Nonce, before.CodeHash, before.HasStorage, 0)
+                    : AccountState.Absent);
+            }
+
+            if ((entry.PendingBase & PendingBase.Balance) != 0 && !entry.BalanceWritten)
+            {
+                entry.Balance = existed ? before.Balance : UInt256.Zero;
+            }
+
+            entry.PendingBase = PendingBase.None;
         }
     }
 
@@ -672,6 +735,19 @@ public sealed class BlockStateOverlay : IStateReader
 
         /// <summary>Slots written after a wipe in the block, with their generation; null when none (nearly always).</summary>
         public List<(UInt256 Slot, UInt256 Value, int Generation)>? LaterGenerations { get; set; }
+    }
+
+    /// <summary>What an entry made from Block-STM's final values still lacks of the account before the block.</summary>
+    [Flags]
+    internal enum PendingBase : byte
+    {
+        None = 0,
+
+        /// <summary>Whether it existed and had storage, and the fields the block did not write.</summary>
+        Account = 1,
+
+        /// <summary>The balance, unless the block wrote it.</summary>
+        Balance = 2,
     }
 
     internal sealed class Entry
@@ -693,6 +769,11 @@ public sealed class BlockStateOverlay : IStateReader
         public bool HasNonZeroWrite;
         /// <summary>Slots written in the block (zero included), made on the first write: most entries only move a balance.</summary>
         public Dictionary<UInt256, UInt256>? Storage;
+
+        /// <summary>Only while final values are taken into a part (<see cref="FinalChanges"/>): what is not filled in yet, and what the block wrote.</summary>
+        public PendingBase PendingBase;
+        public bool AccountWritten;
+        public bool BalanceWritten;
 
         public bool HasStorage => HasStorageInBase || HasNonZeroWrite;
     }

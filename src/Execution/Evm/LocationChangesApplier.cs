@@ -47,7 +47,7 @@ internal static class LocationChangesApplier
         {
             foreach (var (location, value) in part)
             {
-                builder.Visit(location, value);
+                builder.Visit(location, value, preStateKnown: false, default);
             }
         }
 
@@ -59,13 +59,13 @@ internal static class LocationChangesApplier
     {
         public BlockStateOverlay.FinalChanges Changes => changes;
 
-        public void Visit(in EvmLocation location, in EvmValue value)
+        public void Visit(in EvmLocation location, in EvmValue value, bool preStateKnown, in EvmValue preState)
         {
             switch (location.Kind)
             {
                 case EvmLocationKind.Account:
                     var account = value.Account;
-                    changes.SetAccount(location.Address, account);
+                    changes.SetAccount(location.Address, account, preStateKnown, preStateKnown ? preState.Account : default);
                     if (account.HasCode && !changes.HasCode(account.CodeHash))
                     {
                         // Deployed in the block: only the code that accounts end up with enters the state.
