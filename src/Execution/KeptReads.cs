@@ -71,11 +71,13 @@ internal sealed class KeptReads<TKey, TValue>
     public TValue ResolvedValue(in KeptRead read) => _resolvedValues[read.ValueIndex];
 
     /// <summary>The versions of <paramref name="key"/> if it was read, or null.</summary>
-    public LocationVersions<TKey, TValue>? LocationOf(in TKey key)
+    public LocationVersions<TKey, TValue>? LocationOf(in TKey key) => LocationOf(key, EqualityComparer<TKey>.Default.GetHashCode(key));
+
+    /// <summary>As <see cref="LocationOf(in TKey)"/>, with the key's hash (its default comparer's) known: a write set keeps it.</summary>
+    public LocationVersions<TKey, TValue>? LocationOf(in TKey key, int hash)
     {
         // The hashes kept beside the reads rule out the other locations without touching them: each is an object of its
         // own, often last written by another worker, and a transaction looks up each of its writes here.
-        var hash = EqualityComparer<TKey>.Default.GetHashCode(key);
         foreach (ref readonly var read in _reads.AsSpan())
         {
             if (read.Hash == hash && EqualityComparer<TKey>.Default.Equals(read.Location.Key, key))

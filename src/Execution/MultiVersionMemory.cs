@@ -128,7 +128,8 @@ public sealed class MultiVersionMemory<TKey, TValue>
         var wroteNewLocation = false;
         foreach (ref readonly var write in writes.Operations)
         {
-            var location = reads?.LocationOf(write.Key) ?? _locations.GetOrAdd(write.Key);
+            // The write set keeps each key's hash: the reads' search and the table's probe use it as it is.
+            var location = reads?.LocationOf(write.Key, write.Hash) ?? _locations.GetOrAddHashed(write.Key, write.Hash);
             location.Write(version, write.Value);
             written[position++] = location;
         }
