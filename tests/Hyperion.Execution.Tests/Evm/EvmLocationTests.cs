@@ -6,7 +6,8 @@ namespace Hyperion.Execution.Tests.Evm;
 
 /// <summary>
 /// The location key every Block-STM read, write and version carries: its size (copied into every read-set entry,
-/// write-set entry and location object) and its equality and hash, which tell the kinds and slots of one address apart.
+/// write-set entry and location object) and its equality and hash, which tell the kinds and slots of one address apart
+/// (all but the account's fields and balance, which share a hash on purpose).
 /// </summary>
 public sealed class EvmLocationTests
 {
@@ -45,6 +46,9 @@ public sealed class EvmLocationTests
             Assert.Equal(locations[i].GetHashCode(), copy.GetHashCode());
         }
 
-        Assert.Equal(locations.Length, locations.Select(location => location.GetHashCode()).Distinct().Count());
+        // An account's fields and its balance hash alike (they are read together, and then share a line of the
+        // multi-version memory's table); every other pair here differs.
+        Assert.Equal(locations[0].GetHashCode(), locations[1].GetHashCode());
+        Assert.Equal(locations.Length - 1, locations.Select(location => location.GetHashCode()).Distinct().Count());
     }
 }
