@@ -82,19 +82,6 @@ internal sealed partial class LocationVersions<TKey, TValue>
     private TValue PreState(IPreStateReader<TKey, TValue> preState) =>
         Volatile.Read(ref _preStateKnown) == 2 ? _preStateValue : FirstPreState(preState);
 
-    /// <summary>As <see cref="PreState"/>, copied straight from the kept value into the caller's variable.</summary>
-    private void ReadPreState(IPreStateReader<TKey, TValue> preState, ref TValue value)
-    {
-        if (Volatile.Read(ref _preStateKnown) == 2)
-        {
-            value = _preStateValue;
-        }
-        else
-        {
-            value = FirstPreState(preState);
-        }
-    }
-
     /// <summary>
     /// The first read of the pre-state, out of line: it is once per location, and inlined into every read (the pre-state
     /// reader, an overlay and a trie, inlined with it) it made the execution view's read a two-kilobyte frame, zeroed on
@@ -288,7 +275,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
         // read, as if the reader had gone first; validation checks the read against it.
         if (Volatile.Read(ref _count) == 0)
         {
-            ReadPreState(preState, ref value);
+            value = PreState(preState);
             version = default;
             return VersionedReadKind.Storage;
         }
@@ -339,7 +326,7 @@ internal sealed partial class LocationVersions<TKey, TValue>
         version = default;
         if (top < 0)
         {
-            ReadPreState(preState, ref value);
+            value = PreState(preState);
             return VersionedReadKind.Storage;
         }
 

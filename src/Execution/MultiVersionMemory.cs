@@ -195,10 +195,10 @@ public sealed class MultiVersionMemory<TKey, TValue>
     /// <summary>As <see cref="Locate(in TKey)"/>, with the key's hash (its default comparer's) known.</summary>
     internal LocationVersions<TKey, TValue> Locate(in TKey key, int hash) => _locations.GetOrAddHashed(key, hash);
 
-    /// <summary>As <see cref="Read"/>, at a location found with <see cref="Locate(in TKey)"/>.</summary>
-    internal VersionedRead<TValue> ReadLocated(LocationVersions<TKey, TValue> location, int transactionIndex) => location.Read(transactionIndex, _preState);
-
-    /// <summary>As <see cref="ReadLocated"/>, into the caller's variables (see <see cref="LocationVersions{TKey, TValue}.ReadInto"/>).</summary>
+    /// <summary>
+    /// As <see cref="Read"/>, at a location found with <see cref="Locate(in TKey)"/>, into the caller's variables (see
+    /// <see cref="LocationVersions{TKey, TValue}.ReadInto"/>).
+    /// </summary>
     internal VersionedReadKind ReadLocatedInto(LocationVersions<TKey, TValue> location, int transactionIndex, ref TValue value, out TransactionVersion version) =>
         location.ReadInto(transactionIndex, _preState, ref value, out version);
 

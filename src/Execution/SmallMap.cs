@@ -70,7 +70,6 @@ public sealed class SmallMap<TKey, TValue>
         _entries[index].Value = value;
     }
 
-    /// <summary>Forgets every entry, keeping the array for the next use.</summary>
     /// <summary>Adds <paramref name="key"/> (not in the map; <paramref name="hash"/> its hash) with a default value, and returns where the value goes, to be filled in place.</summary>
     internal ref TValue AddNewInPlace(in TKey key, int hash)
     {
@@ -79,6 +78,7 @@ public sealed class SmallMap<TKey, TValue>
         return ref _entries[index].Value;
     }
 
+    /// <summary>Forgets every entry, keeping the array for the next use.</summary>
     internal void Clear()
     {
         if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>())

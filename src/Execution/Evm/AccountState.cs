@@ -25,4 +25,8 @@ public readonly record struct AccountState(bool Exists, ulong Nonce, Hash256 Cod
     public static AccountState Absent { get; } = new(false, 0, AccountInfo.EmptyCodeHash, false, 0);
 
     public bool HasCode => CodeHash != AccountInfo.EmptyCodeHash;
+
+    /// <summary>An account as the state before the block holds it (<paramref name="exists"/> false: <see cref="Absent"/>), in storage generation 0.</summary>
+    public static AccountState Before(bool exists, in AccountInfo account) =>
+        exists ? new AccountState(true, account.Nonce, account.CodeHash, account.HasStorage, 0) : Absent;
 }

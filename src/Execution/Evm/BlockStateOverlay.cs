@@ -607,7 +607,6 @@ public sealed class BlockStateOverlay : IStateReader
         {
             var entry = EntryOf(address);
             entry.Balance = balance;
-            entry.BalanceWritten = true;
             entry.PendingBase &= ~PendingBase.Balance;
         }
 
@@ -698,9 +697,10 @@ public sealed class BlockStateOverlay : IStateReader
             entry.HasStorageInBase = before.Exists && before.HasStorage;
             if (!entry.AccountWritten)
             {
+                // An absent account is AccountState.Absent: nonce 0, no code.
                 entry.Exists = before.Exists;
-                entry.Nonce = before.Exists ? before.Nonce : 0;
-                entry.CodeHash = before.Exists ? before.CodeHash : AccountInfo.EmptyCodeHash;
+                entry.Nonce = before.Nonce;
+                entry.CodeHash = before.CodeHash;
             }
 
             entry.PendingBase &= ~PendingBase.Account;
@@ -712,12 +712,11 @@ public sealed class BlockStateOverlay : IStateReader
             var existed = _overlay._base.TryGetAccount(address, out AccountInfo before);
             if ((entry.PendingBase & PendingBase.Account) != 0)
             {
-                TakeAccountBase(entry, existed
-                    ? new AccountState(true, before.Nonce, before.CodeHash, before.HasStorage, 0)
-                    : AccountState.Absent);
+                TakeAccountBase(entry, AccountState.Before(existed, before));
             }
 
-            if ((entry.PendingBase & PendingBase.Balance) != 0 && !entry.BalanceWritten)
+            // Still pending only when the block did not write the balance (SetBalance clears it).
+            if ((entry.PendingBase & PendingBase.Balance) != 0)
             {
                 entry.Balance = existed ? before.Balance : UInt256.Zero;
             }
@@ -770,10 +769,9 @@ public sealed class BlockStateOverlay : IStateReader
         /// <summary>Slots written in the block (zero included), made on the first write: most entries only move a balance.</summary>
         public Dictionary<UInt256, UInt256>? Storage;
 
-        /// <summary>Only while final values are taken into a part (<see cref="FinalChanges"/>): what is not filled in yet, and what the block wrote.</summary>
+        /// <summary>Only while final values are taken into a part (<see cref="FinalChanges"/>): what is not filled in yet, and whether the block wrote the account's fields.</summary>
         public PendingBase PendingBase;
         public bool AccountWritten;
-        public bool BalanceWritten;
 
         public bool HasStorage => HasStorageInBase || HasNonZeroWrite;
     }

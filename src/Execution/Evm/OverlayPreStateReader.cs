@@ -29,9 +29,7 @@ public sealed class OverlayPreStateReader : IPreStateReader<EvmLocation, EvmValu
         switch (key.Kind)
         {
             case EvmLocationKind.Account:
-                return EvmValue.FromAccount(Account(key.Address, out var account)
-                    ? new AccountState(true, account.Nonce, account.CodeHash, account.HasStorage, 0)
-                    : AccountState.Absent);
+                return EvmValue.FromAccount(AccountState.Before(Account(key.Address, out var account), account));
             case EvmLocationKind.Balance:
                 return EvmValue.FromBalance(Account(key.Address, out var funded) ? funded.Balance : default);
             default:
