@@ -66,7 +66,8 @@ public sealed partial class VirtualMachine
             return null;
         }
 
-        if (kind is FrameKind.Call or FrameKind.CallCode && caller.Balance < value)
+        // A call that moves no value does not read the caller's balance (over a deferring reader, it is not read at all).
+        if (kind is FrameKind.Call or FrameKind.CallCode && !value.IsZero && caller.Balance < value)
         {
             outcome = Outcome.Failed(EvmStatus.InsufficientBalance, gas);
             return null;
@@ -185,7 +186,7 @@ public sealed partial class VirtualMachine
             return null;
         }
 
-        if (creator.Balance < value)
+        if (!value.IsZero && creator.Balance < value)
         {
             outcome = Outcome.Failed(EvmStatus.InsufficientBalance, gas);
             return null;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hyperion.Core;
 
 namespace Hyperion.Evm;
@@ -61,8 +62,35 @@ internal sealed class AccountEntry
 
     public AccountFlags Flags;
     public ulong Nonce;
-    public UInt256 Balance;
     public Hash256 CodeHash;
+
+    private UInt256 _balance;
+
+    // Non-null while the balance is still the reader's to give (see IDeferredBalanceReader): read on first use.
+    private IDeferredBalanceReader? _balanceReader;
+
+    /// <summary>The balance, read from the reader on first use when its read was deferred.</summary>
+    public UInt256 Balance
+    {
+        get
+        {
+            if (_balanceReader is not null)
+            {
+                LoadDeferredBalance();
+            }
+
+            return _balance;
+        }
+
+        set
+        {
+            _balance = value;
+            _balanceReader = null;
+        }
+    }
+
+    /// <summary>Whether the balance has not been read yet (the transaction has not used it).</summary>
+    public bool BalanceDeferred => _balanceReader is not null;
 
     /// <summary>The code with its analysis, loaded on first use.</summary>
     public CodeInfo? Code;
@@ -79,10 +107,31 @@ internal sealed class AccountEntry
 
     public bool IsCreatedInTransaction => (Flags & AccountFlags.CreatedInTransaction) != 0;
 
-    /// <summary>EIP-161's empty (an absent account is empty too).</summary>
-    public bool IsEmpty => Nonce == 0 && Balance.IsZero && CodeHash == AccountInfo.EmptyCodeHash;
+    /// <summary>EIP-161's empty (an absent account is empty too). The balance last: a contract's is then not read.</summary>
+    public bool IsEmpty => Nonce == 0 && CodeHash == AccountInfo.EmptyCodeHash && Balance.IsZero;
 
     public Dictionary<UInt256, StorageSlot> StorageSlots => Storage ??= [];
+
+    /// <summary>Leaves the balance to <paramref name="reader"/> until it is first used.</summary>
+    public void DeferBalance(IDeferredBalanceReader reader)
+    {
+        _balance = default;
+        _balanceReader = reader;
+    }
+
+    /// <summary>Out of line: most balances are read with the account or never.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void LoadDeferredBalance()
+    {
+        // A read that throws (Block-STM suspends the transaction) leaves the balance deferred.
+        var balance = _balanceReader!.ReadDeferredBalance(Address);
+        _balance = balance;
+        _balanceReader = null;
+        if (Original is { } original)
+        {
+            Original = original with { Balance = balance };
+        }
+    }
 
     /// <summary>Makes the entry a fresh, unloaded view of <paramref name="address"/> (keeping its maps' capacity).</summary>
     public void Reset(in Address address)
@@ -92,7 +141,8 @@ internal sealed class AccountEntry
         Original = null;
         Flags = AccountFlags.None;
         Nonce = 0;
-        Balance = default;
+        _balance = default;
+        _balanceReader = null;
         CodeHash = AccountInfo.EmptyCodeHash;
         Code = null;
         CodeDeployed = false;

@@ -36,6 +36,7 @@ public sealed class JournaledState
     private readonly List<StorageWrite> _storageWrites = [];
     private readonly CodeAnalysisCache _codeCache;
     private IStateReader _reader = EmptyStateReader.Instance;
+    private IDeferredBalanceReader? _balanceDeferringReader;
     private Hash256 _lastCodeHash;
     private CodeInfo? _lastCode;
     private long _refund;
@@ -74,6 +75,7 @@ public sealed class JournaledState
     {
         ArgumentNullException.ThrowIfNull(reader);
         _reader = reader;
+        _balanceDeferringReader = reader as IDeferredBalanceReader;
         foreach (var entry in _accounts.Values)
         {
             _freeEntries.Push(entry);
@@ -152,11 +154,23 @@ public sealed class JournaledState
     private void Load(AccountEntry entry)
     {
         entry.Loaded = true;
-        if (_reader.TryGetAccount(entry.Address, out var info))
+        var balanceDeferred = false;
+        var exists = _balanceDeferringReader is { } deferring
+            ? deferring.TryGetAccountDeferringBalance(entry.Address, out var info, out balanceDeferred)
+            : _reader.TryGetAccount(entry.Address, out info);
+        if (exists)
         {
             entry.Original = info;
             entry.Nonce = info.Nonce;
-            entry.Balance = info.Balance;
+            if (balanceDeferred)
+            {
+                entry.DeferBalance(_balanceDeferringReader!);
+            }
+            else
+            {
+                entry.Balance = info.Balance;
+            }
+
             entry.CodeHash = info.CodeHash;
             entry.Flags |= AccountFlags.Exists;
         }
@@ -546,6 +560,12 @@ public sealed class JournaledState
         {
             if (account.Loaded)
             {
+                // A read set reports the whole account as read: a deferred balance is read now.
+                if (account.BalanceDeferred)
+                {
+                    _ = account.Balance;
+                }
+
                 accounts.Add(new AccountRead(account.Address, account.Original));
             }
 
@@ -614,10 +634,11 @@ public sealed class JournaledState
             ref readonly var original = ref Nullable.GetValueRefOrDefaultRef(in account.Original);
             var changed = !existedBefore || created
                 || account.Nonce != original.Nonce
-                || account.Balance != original.Balance
+                || (!account.BalanceDeferred && account.Balance != original.Balance)
                 || account.CodeHash != original.CodeHash;
             if (changed)
             {
+                // A write carries the whole account, so a balance still deferred (the nonce or code changed) is read here.
                 accounts.Add(new AccountWrite(
                     account.Address,
                     false,

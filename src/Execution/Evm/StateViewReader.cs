@@ -23,7 +23,13 @@ internal struct AccountRead
 /// <see cref="TransactionSuspendedException"/> through the EVM, which has no catch blocks on that path, so a
 /// suspended execution stops where it is. One per worker thread, reset by <see cref="Begin"/>.
 /// </summary>
-internal sealed class StateViewReader : IStateReader
+/// <remarks>
+/// An existing account's balance is read only when the transaction uses it (<see cref="IDeferredBalanceReader"/>): a
+/// call to a contract that moves no value reads the contract's fields (its code hash) and not its balance, a location
+/// that every call to a token or a pool would otherwise read (a probe of the multi-version memory, a kept read and its
+/// validation each time) and that a value sent to the contract would then have invalidated.
+/// </remarks>
+internal sealed class StateViewReader : IDeferredBalanceReader
 {
     private static readonly IReadOnlyDictionary<ulong, Hash256> NoBlockHashes = new Dictionary<ulong, Hash256>();
 
@@ -93,6 +99,25 @@ internal sealed class StateViewReader : IStateReader
         account = new AccountInfo(fields.Nonce, balance, fields.CodeHash, fields.HasStorage);
         return fields.Exists || !balance.IsZero;
     }
+
+    public bool TryGetAccountDeferringBalance(in Address address, out AccountInfo account, out bool balanceDeferred)
+    {
+        var fields = ReadAccount(address);
+
+        // Only an account flagged as existing: one that exists only through its balance needs the balance to say so.
+        // The lazy recipient keeps its placeholder (TryGetAccount).
+        if (fields.Exists && !(_hasLazyRecipient && address == _lazyRecipient))
+        {
+            account = new AccountInfo(fields.Nonce, UInt256.Zero, fields.CodeHash, fields.HasStorage);
+            balanceDeferred = true;
+            return true;
+        }
+
+        balanceDeferred = false;
+        return TryGetAccount(address, out account);
+    }
+
+    public UInt256 ReadDeferredBalance(in Address address) => ReadBalance(address);
 
     /// <summary>Code by hash is not a location (see <see cref="BlockCodeStore"/>): the account's code hash was read, and that read is validated.</summary>
     public byte[] GetCode(in Hash256 codeHash) => (_code ?? throw new InvalidOperationException("No execution has begun.")).Get(codeHash);
