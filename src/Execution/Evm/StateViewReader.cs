@@ -82,9 +82,16 @@ internal sealed class StateViewReader : IDeferredBalanceReader
     /// <summary>What was read of an account that the EVM loaded.</summary>
     public bool TryGetRead(in Address address, out AccountRead read) => _accounts.TryGetValue(address, out read);
 
-    public bool TryGetAccount(in Address address, out AccountInfo account)
+    public bool TryGetAccount(in Address address, out AccountInfo account) =>
+        TryGetAccount(address, deferBalance: false, out account, out _);
+
+    public bool TryGetAccountDeferringBalance(in Address address, out AccountInfo account, out bool balanceDeferred) =>
+        TryGetAccount(address, deferBalance: true, out account, out balanceDeferred);
+
+    private bool TryGetAccount(in Address address, bool deferBalance, out AccountInfo account, out bool balanceDeferred)
     {
         var fields = ReadAccount(address);
+        balanceDeferred = false;
         if (_hasLazyRecipient && address == _lazyRecipient)
         {
             CollectionsMarshal.GetValueRefOrNullRef(_accounts, address).LazyBalance = true;
@@ -95,26 +102,18 @@ internal sealed class StateViewReader : IDeferredBalanceReader
             return true;
         }
 
-        var balance = ReadBalance(address);
-        account = new AccountInfo(fields.Nonce, balance, fields.CodeHash, fields.HasStorage);
-        return fields.Exists || !balance.IsZero;
-    }
-
-    public bool TryGetAccountDeferringBalance(in Address address, out AccountInfo account, out bool balanceDeferred)
-    {
-        var fields = ReadAccount(address);
-
-        // Only an account flagged as existing: one that exists only through its balance needs the balance to say so.
-        // The lazy recipient keeps its placeholder (TryGetAccount).
-        if (fields.Exists && !(_hasLazyRecipient && address == _lazyRecipient))
+        // Only an account flagged as existing leaves its balance for later: one that exists only through its balance
+        // needs the balance to say so.
+        if (deferBalance && fields.Exists)
         {
             account = new AccountInfo(fields.Nonce, UInt256.Zero, fields.CodeHash, fields.HasStorage);
             balanceDeferred = true;
             return true;
         }
 
-        balanceDeferred = false;
-        return TryGetAccount(address, out account);
+        var balance = ReadBalance(address);
+        account = new AccountInfo(fields.Nonce, balance, fields.CodeHash, fields.HasStorage);
+        return fields.Exists || !balance.IsZero;
     }
 
     public UInt256 ReadDeferredBalance(in Address address) => ReadBalance(address);
