@@ -102,6 +102,7 @@ if [ "${1:-}" = "--compare" ]; then
       done
     done
   done
+  rm -rf "$base"
   exit 0
 fi
 if [ "${1:-}" = "--pack" ]; then
